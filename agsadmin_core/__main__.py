@@ -1,0 +1,8 @@
+"""``python -m agsadmin_core`` runs the ``agsadmin`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,94 @@
+"""The one place where Python 2.7 and Python 3 differ for the client side of agsadmin_core.
+
+Other modules import names and helpers from here and never test the interpreter version
+themselves (a test enforces that), so the differences stay in one small file.
+"""
+
+import io
+import os
+import sys
+import tempfile
+import time
+
+try:  # Python 3
+    from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
+except ImportError:  # Python 2.7
+    from urllib import quote, urlencode  # noqa: F401
+    from urlparse import urljoin, urlsplit, urlunsplit  # noqa: F401
+
+try:
+    import queue
+except ImportError:  # Python 2.7
+    import Queue as queue  # noqa: F401
+
+_PY2 = sys.version_info[0] == 2
+
+if _PY2:  # pragma: no cover - exercised by the 2.7 CI leg
+    text_type = unicode  # noqa: F821
+    string_types = (str, unicode)  # noqa: F821
+    input_line = raw_input  # noqa: F821
+else:
+    text_type = str
+    string_types = (str,)
+    input_line = input
+
+#: A clock that never goes backwards, for deadlines and timings.
+monotonic = getattr(time, "monotonic", time.time)
+
+
+def to_text(value):
+    """Return ``value`` as text (unicode on 2.7), decoding bytes as UTF-8."""
+    if isinstance(value, bytes) and not isinstance(value, text_type):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, text_type):
+        return value
+    return text_type(value)
+
+
+def open_text(path, mode="r"):
+    """Open a UTF-8 text file the same way on both Pythons."""
+    return io.open(path, mode, encoding="utf-8")
+
+
+def replace_file(src, dst):
+    """Atomically move ``src`` over ``dst``.
+
+    Python 3 has ``os.replace``. On 2.7, ``os.rename`` replaces on POSIX but fails on Windows
+    when ``dst`` exists, so there we remove the target first: the journal stays valid because
+    the new content is complete and fsynced before the swap.
+    """
+    replace = getattr(os, "replace", None)
+    if replace is not None:
+        replace(src, dst)
+        return
+    if os.name == "nt" and os.path.exists(dst):  # pragma: no cover - Windows on 2.7 only
+        os.remove(dst)
+    os.rename(src, dst)
+
+
+def write_atomic(path, text):
+    """Write ``text`` to ``path`` so a reader sees the old file or the new one, never half.
+
+    write to a temporary file in the same folder, flush, fsync, then rename over the target.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=folder)
+    try:
+        with io.open(fd, "w", encoding="utf-8") as handle:
+            handle.write(to_text(text))
+            handle.flush()
+            os.fsync(handle.fileno())
+        replace_file(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def stdin_is_terminal():
+    """True when a person can answer a prompt on standard input."""
+    stream = sys.stdin
+    try:
+        return bool(stream) and stream.isatty()
+    except (AttributeError, ValueError):
+        return False

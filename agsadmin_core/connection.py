@@ -1,0 +1,189 @@
+"""Connection files (``*.agsadmin.json``) and the chain that finds a password.
+
+A connection file holds where and how to connect, never a secret. The password comes from,
+in this order (first found wins):
+
+1. an explicit token (``--token``), which needs no password at all;
+2. the environment variable ``AGSADMIN_PASSWORD``;
+3. the OS keyring entry for (admin URL, user), written by ``agsadmin login``;
+4. an interactive prompt, when standard input is a terminal;
+5. otherwise a clear error saying how to store one.
+
+``keyring`` is imported only when the chain reaches it: it is slow to import and a script
+that uses the environment variable never needs it.
+"""
+
+import getpass
+import json
+import os
+
+from ._compat import open_text, stdin_is_terminal, string_types, write_atomic
+from .errors import AuthenticationFailed, InvalidInput
+from .urls import parse_portal_url, parse_server_url
+
+PASSWORD_ENV = "AGSADMIN_PASSWORD"
+FILE_FORMAT = "agsadmin-connection"
+FILE_SUFFIX = ".agsadmin.json"
+
+# Any key that smells of a secret makes a connection file invalid.
+_SECRET_WORDS = ("password", "passwd", "token", "secret", "credential", "apikey", "api_key")
+
+_FIELDS = ("server_url", "username", "portal_url", "verify", "allow_http", "timeout")
+
+
+class ConnectionInfo(object):
+    """Where and how to connect to a site; everything a connection file holds.
+
+    Attributes:
+        server_url: the URL as the admin gave it (any form :func:`parse_server_url` takes).
+        username: the account to sign in with (None when a token is used).
+        portal_url: the Portal that issues tokens for a federated server, or None.
+        verify: True, False, or a path to a CA bundle.
+        allow_http: send credentials over plain http to a non-loopback host.
+        timeout: seconds for ordinary requests.
+    """
+
+    def __init__(self, server_url, username=None, portal_url=None, verify=True,
+                 allow_http=False, timeout=60.0):
+        self.server_url = server_url
+        self.username = username
+        self.portal_url = portal_url
+        self.verify = verify
+        self.allow_http = bool(allow_http)
+        self.timeout = float(timeout)
+        self.urls = parse_server_url(server_url)
+        if portal_url:
+            parse_portal_url(portal_url)  # validates now, not at first use
+
+    def to_dict(self):
+        return {"format": FILE_FORMAT, "version": 1, "server_url": self.server_url,
+                "username": self.username, "portal_url": self.portal_url,
+                "verify": self.verify, "allow_http": self.allow_http, "timeout": self.timeout}
+
+    def save(self, path):
+        """Write this connection to ``path`` atomically. It holds no secret by construction."""
+        write_atomic(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+
+    @classmethod
+    def load(cls, path):
+        """Read a connection file.
+
+        Raises:
+            InvalidInput: missing or unreadable file, bad JSON, unknown format, or any
+                secret in it (a password or token belongs in the keyring, not in a file).
+        """
+        if not path or not os.path.isfile(path):
+            raise InvalidInput("Connection file '%s' does not exist." % path,
+                               hint="Create one with 'agsadmin login --save FILE'.")
+        try:
+            with open_text(path) as handle:
+                data = json.load(handle)
+        except (IOError, OSError, ValueError) as exc:
+            raise InvalidInput("Connection file '%s' could not be read: %s"
+                               % (path, type(exc).__name__),
+                               hint="Create it again with 'agsadmin login --save FILE'.")
+        if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
+            raise InvalidInput("'%s' is not an AGSAdmin connection file." % path)
+        secrets = sorted(k for k in data if any(w in k.lower() for w in _SECRET_WORDS))
+        if secrets:
+            # Name the keys, never their values.
+            raise InvalidInput(
+                "Connection file '%s' holds a secret (%s); refusing to use it."
+                % (path, ", ".join(secrets)),
+                hint="Remove it from the file and store the password with 'agsadmin login'.")
+        unknown = sorted(set(data) - set(_FIELDS) - set(["format", "version"]))
+        if unknown:
+            raise InvalidInput("Connection file '%s' has unknown keys: %s."
+                               % (path, ", ".join(unknown)))
+        verify = data.get("verify", True)
+        if not isinstance(verify, bool) and not isinstance(verify, string_types):
+            raise InvalidInput("'verify' in '%s' must be true, false or a CA bundle path."
+                               % path)
+        return cls(data.get("server_url"), username=data.get("username"),
+                   portal_url=data.get("portal_url"), verify=verify,
+                   allow_http=data.get("allow_http", False),
+                   timeout=data.get("timeout", 60.0))
+
+
+# -- the password chain ------------------------------------------------------------------
+
+
+def keyring_service(admin_url):
+    """The keyring service name for a site: its admin URL, so two sites never collide."""
+    return "agsadmin:" + admin_url.rstrip("/").lower()
+
+
+def _keyring():
+    try:
+        import keyring
+    except ImportError:
+        return None
+    return keyring
+
+
+def read_keyring_password(admin_url, username):
+    """The stored password, or None when there is none or no usable keyring backend."""
+    keyring = _keyring()
+    if keyring is None:
+        return None
+    try:
+        return keyring.get_password(keyring_service(admin_url), username)
+    except Exception:  # noqa: BLE001 - any backend failure just means "not found here"
+        return None
+
+
+def store_password(admin_url, username, password):
+    """Store ``password`` in the OS keyring for (admin URL, user).
+
+    Raises:
+        AuthenticationFailed: no keyring is usable (the message says what to do instead).
+    """
+    keyring = _keyring()
+    if keyring is None:
+        raise AuthenticationFailed("The 'keyring' package is not installed, so the password "
+                                   "cannot be stored.",
+                                   hint="Install it (pip install keyring) or set %s."
+                                   % PASSWORD_ENV)
+    try:
+        keyring.set_password(keyring_service(admin_url), username, password)
+    except Exception as exc:  # noqa: BLE001 - backends raise many kinds
+        raise AuthenticationFailed(
+            "The OS keyring refused to store the password (%s)." % type(exc).__name__,
+            hint="On a server without a desktop session, set %s instead." % PASSWORD_ENV)
+
+
+def delete_password(admin_url, username):
+    """Remove a stored password; True when one was removed."""
+    keyring = _keyring()
+    if keyring is None:
+        return False
+    try:
+        keyring.delete_password(keyring_service(admin_url), username)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def find_password(admin_url, username, prompt=True, environ=None):
+    """Find the password for ``username`` by the chain above; returns (password, source).
+
+    ``source`` is one of ``"environment"``, ``"keyring"``, ``"prompt"``, for messages.
+
+    Raises:
+        AuthenticationFailed: nothing in the chain had a password.
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get(PASSWORD_ENV)
+    if value:
+        return value, "environment"
+    value = read_keyring_password(admin_url, username)
+    if value:
+        return value, "keyring"
+    if prompt and stdin_is_terminal():
+        value = getpass.getpass("Password for %s at %s: " % (username, admin_url))
+        if value:
+            return value, "prompt"
+    raise AuthenticationFailed(
+        "No password found for '%s' at %s." % (username, admin_url),
+        hint="Store it once with 'agsadmin --server URL --user %s login', or set %s."
+             % (username, PASSWORD_ENV))

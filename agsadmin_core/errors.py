@@ -1,0 +1,175 @@
+"""One exception hierarchy for everything that can go wrong while administering a server.
+
+Every error carries what a person needs to act: the operation, the service, the server's code
+and messages, and the URL with no token in it. Envelopes from the server are translated in
+one place, :func:`from_envelope`, and ``requests`` exceptions in ``session.py``.
+"""
+
+
+class AdminError(Exception):
+    """Base of every AGSAdmin error.
+
+    Attributes:
+        operation: what we were doing, e.g. ``"stop"`` or ``"generateToken"``.
+        service: the ``Folder/Name.Type`` the error concerns, if any.
+        code: the server's error code (404, 498, 499, 500...), if any.
+        messages: the server's messages, as a list of strings.
+        url: the request URL, never with a token or password in it.
+        hint: what to do about it, in one sentence.
+    """
+
+    default_hint = None
+
+    def __init__(self, message, operation=None, service=None, code=None, messages=None,
+                 url=None, hint=None):
+        Exception.__init__(self, message)
+        self.message = message
+        self.operation = operation
+        self.service = service
+        self.code = code
+        self.messages = list(messages or [])
+        self.url = url
+        self.hint = hint if hint is not None else self.default_hint
+
+    def __str__(self):
+        text = self.message
+        if self.hint:
+            text = "%s %s" % (text, self.hint)
+        return text
+
+
+class ConnectionFailed(AdminError):
+    """The server could not be reached: DNS, refused connection, dropped connection."""
+
+    default_hint = ("Check the server URL and port, that ArcGIS Server is running, "
+                    "and that no firewall or proxy is in the way.")
+
+
+class TLSError(ConnectionFailed):
+    """The TLS handshake or certificate check failed."""
+
+    default_hint = ("If the server uses a private certificate authority, pass its bundle "
+                    "with --ca-bundle PATH; use --insecure only on a trusted network.")
+
+
+class RequestTimeout(ConnectionFailed):
+    """The server did not answer within the timeout."""
+
+    default_hint = "The server may be busy; try again, or raise the limit with --timeout."
+
+
+class AuthenticationFailed(AdminError):
+    """The server refused the credentials, or no credentials could be found."""
+
+    default_hint = ("Check the user name and password; store the password once with "
+                    "'agsadmin login' or set AGSADMIN_PASSWORD.")
+
+
+class TokenRejected(AuthenticationFailed):
+    """The server rejected the token (498/499) even after one automatic sign-in."""
+
+    default_hint = ("The token is invalid or expired and could not be renewed; "
+                    "sign in again (agsadmin login) or give a fresh --token.")
+
+
+class NotFound(AdminError):
+    """The folder, service or operation does not exist on the server (404 envelope)."""
+
+    default_hint = "List what exists with 'agsadmin services'."
+
+
+class ServerError(AdminError):
+    """The server answered with an error envelope that is not one of the cases above."""
+
+
+class AdminLockBusy(ServerError):
+    """Another administrative operation holds the service or the configuration store."""
+
+    default_hint = "Another administrator or job is changing the site; try again in a minute."
+
+
+class NotJSON(AdminError):
+    """The server answered with something other than JSON, typically an HTML login page."""
+
+    default_hint = ("A Web Adaptor or proxy may be in the way: use the direct admin URL, "
+                    "e.g. https://server.domain.com:6443/arcgis.")
+
+
+class InvalidInput(AdminError, ValueError):
+    """The request was refused before anything was sent: bad URL, pattern, file or option."""
+
+
+class Cancelled(AdminError):
+    """The user cancelled; what was done before is recorded in the results and the journal."""
+
+
+class BatchFailed(AdminError):
+    """Some services of a batch failed; ``results`` holds the outcome of every service."""
+
+    def __init__(self, message, results, operation=None):
+        AdminError.__init__(self, message, operation=operation)
+        self.results = list(results)
+
+    @property
+    def failures(self):
+        return [r for r in self.results if r.status == "failed"]
+
+
+# The server's "being configured by another administrative operation" and "another
+# administrative operation is currently accessing the store" errors (admin-api.md section 3).
+_LOCK_MARKERS = ("another administrative operation",)
+
+
+def is_lock_message(text):
+    """True when ``text`` is one of the server's admin-lock messages, which are safe to retry."""
+    lowered = (text or "").lower()
+    return any(marker in lowered for marker in _LOCK_MARKERS)
+
+
+def from_envelope(body, operation=None, service=None, url=None):
+    """Translate a server error body into the matching exception.
+
+    Handles both shapes (admin-api.md 1.6): the admin ``{"status":"error","messages":[...],
+    "code":N}`` and the REST ``{"error":{"code":N,"message":...,"details":[...]}}``.
+    """
+    if "error" in body and isinstance(body["error"], dict):
+        err = body["error"]
+        details = err.get("details") or []
+        if not isinstance(details, list):
+            details = [details]
+        messages = [m for m in [err.get("message")] + list(details) if m]
+        code = err.get("code")
+    else:
+        messages = body.get("messages") or []
+        if not isinstance(messages, list):
+            messages = [messages]
+        code = body.get("code")
+    messages = [str(m) for m in messages]
+    text = " ".join(messages) or "The server reported an error without a message."
+    try:
+        code = int(code) if code is not None else None
+    except (TypeError, ValueError):
+        code = None
+    what = "%s failed" % operation if operation else "The request failed"
+    if service:
+        what = "%s for %s" % (what, service)
+    message = "%s: %s" % (what, text)
+    if code in (498, 499):
+        cls = TokenRejected
+    elif code == 404:
+        cls = NotFound
+    elif is_lock_message(text):
+        cls = AdminLockBusy
+    else:
+        cls = ServerError
+    return cls(message, operation=operation, service=service, code=code, messages=messages,
+               url=url)
+
+
+def is_error_body(body):
+    """True when a parsed JSON body is an error envelope of either shape."""
+    if not isinstance(body, dict):
+        return False
+    if body.get("status") == "error":
+        return True
+    return isinstance(body.get("error"), dict)

@@ -1,0 +1,278 @@
+"""AdminSession: the one object that owns a connection to a site and sends every admin call.
+
+Every request of the core goes through :meth:`AdminSession.post_form`, the single choke point
+that adds ``f=json``, applies timeouts, refuses redirects, parses JSON whatever the
+Content-Type, and translates ``requests`` exceptions and error envelopes into
+:mod:`agsadmin_core.errors`. :meth:`AdminSession.call` adds the token, renews it before it
+expires and once more after a 498/499, and retries the admin lock with backoff.
+"""
+
+import json
+import logging
+import random
+import threading
+import time
+
+import requests
+
+from . import __version__
+from ._compat import monotonic, quote
+from .errors import AdminError, ConnectionFailed, NotJSON, RequestTimeout, ServerError, \
+    TLSError, TokenRejected, from_envelope, is_error_body, is_lock_message
+from .urls import strip_secrets
+
+log = logging.getLogger(__name__)
+
+#: Renew a token this many seconds before it expires, so a long batch never sends a stale one.
+RENEW_MARGIN_SECONDS = 120.0
+
+
+class RetryPolicy(object):
+    """How often and how patiently to repeat a call that is safe to repeat.
+
+    Attributes:
+        lock_attempts: tries in all when the server says another administrative operation
+            holds the service or the store (admin-api.md section 3).
+        connect_attempts: tries in all when the connection failed before or while sending.
+        backoff: first pause in seconds; each later pause doubles, with jitter, up to
+            ``max_pause``.
+    """
+
+    def __init__(self, lock_attempts=6, connect_attempts=3, backoff=0.5, max_pause=8.0):
+        self.lock_attempts = lock_attempts
+        self.connect_attempts = connect_attempts
+        self.backoff = backoff
+        self.max_pause = max_pause
+
+    def pause(self, attempt):
+        delay = min(self.backoff * (2 ** (attempt - 1)), self.max_pause)
+        return delay * (0.75 + random.random() * 0.5)
+
+
+class AdminSession(object):
+    """A connection to one site: URLs, HTTP session, token, TLS and timeout settings.
+
+    Args:
+        urls: the site's :class:`~agsadmin_core.urls.ServerUrls`.
+        token_provider: a :mod:`~agsadmin_core.auth` provider, or None for public calls only.
+        verify: True (default), False (no TLS check; warns), or a CA bundle path.
+        timeout: seconds for ordinary calls; long operations pass their own.
+        http: an optional ``requests.Session`` to use (proxies, custom adapters).
+        retry: a :class:`RetryPolicy`.
+    """
+
+    def __init__(self, urls, token_provider=None, verify=True, timeout=60.0, http=None,
+                 retry=None):
+        self.urls = urls
+        self.token_provider = token_provider
+        self.timeout = float(timeout)
+        self.retry = retry or RetryPolicy()
+        self.http = http or requests.Session()
+        self.http.verify = verify
+        self.http.headers["User-Agent"] = "agsadmin/%s %s" % (__version__,
+                                                             self.http.headers["User-Agent"])
+        if verify is False:
+            log.warning("TLS certificate verification is off for %s", urls.host)
+            _silence_insecure_warning()
+        # Let parallel workers share connections instead of opening one each.
+        adapter = requests.adapters.HTTPAdapter(pool_connections=4, pool_maxsize=16)
+        self.http.mount("https://", adapter)
+        self.http.mount("http://", adapter)
+        self._token = None
+        self._token_lock = threading.Lock()
+        #: Number of HTTP requests sent; benchmarks and tests read it.
+        self.request_count = 0
+        self._count_lock = threading.Lock()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self):
+        self.http.close()
+
+    # -- the token ----------------------------------------------------------------------
+
+    def token(self, force_new=False, stale=None):
+        """Return a usable token, signing in when there is none or it is about to expire.
+
+        ``stale`` is the token a caller saw rejected: if another thread already replaced it,
+        that newer one is returned instead of signing in again (one sign-in per expiry, not
+        one per worker).
+        """
+        with self._token_lock:
+            current = self._token
+            if current is not None and stale is not None and current.value != stale.value:
+                return current
+            renewable = self.token_provider is not None and self.token_provider.can_renew
+            if current is not None and not force_new:
+                left = current.seconds_left()
+                if left is None or left > RENEW_MARGIN_SECONDS or not renewable:
+                    return current
+            if self.token_provider is None:
+                raise TokenRejected("No credentials were given for this site.",
+                                    url=self.urls.admin)
+            if current is not None and force_new and not renewable:
+                raise TokenRejected("The server rejected %s." % self.token_provider.describe,
+                                    url=self.urls.admin)
+            self._token = self.token_provider.fetch(self)
+            return self._token
+
+    def sign_in(self):
+        """Get a token now, so that bad credentials fail before any work starts."""
+        return self.token()
+
+    # -- calls --------------------------------------------------------------------------
+
+    def admin_url(self, path):
+        """The admin URL of ``path`` (segments are %-encoded, '/' kept)."""
+        return "%s/%s" % (self.urls.admin, quote(path.strip("/"), safe="/"))
+
+    def call(self, path, params=None, operation=None, service=None, timeout=None,
+             safe_to_repeat=False):
+        """POST an admin call with the token in the body and return the parsed JSON.
+
+        Args:
+            path: path under the admin root, e.g. ``"services/Maps/Parcels.MapServer/stop"``.
+            params: form fields; dict or list values are sent as JSON text, as the API wants.
+            operation: the operation's name for messages (defaults to the last path segment).
+            service: the ``Folder/Name.Type`` concerned, for messages.
+            timeout: seconds; long operations pass a long one.
+            safe_to_repeat: True for reads and idempotent operations (start, stop): they are
+                retried after a dropped connection and while the admin lock is held.
+
+        Raises:
+            AdminError: one of its subclasses, after the retries that are safe.
+        """
+        url = self.admin_url(path)
+        operation = operation or path.rstrip("/").rsplit("/", 1)[-1] or "admin"
+        form = {}
+        for key, value in (params or {}).items():
+            form[key] = json.dumps(value) if isinstance(value, (dict, list)) else value
+        attempt_lock = attempt_connect = 0
+        renewed = False
+        while True:
+            token = self.token() if self.token_provider is not None else None
+            data = dict(form)
+            headers = {}
+            if token is not None:
+                data["token"] = token.value
+                if token.referer:
+                    headers["Referer"] = token.referer
+            try:
+                return self.post_form(url, data, operation=operation, service=service,
+                                      timeout=timeout, headers=headers)
+            except TokenRejected:
+                # One automatic sign-in per call (like requests' bounded digest retry).
+                if renewed or token is None or not self.token_provider.can_renew:
+                    raise
+                renewed = True
+                log.info("token rejected during %s; signing in again", operation)
+                self.token(force_new=True, stale=token)
+            except ConnectionFailed as exc:
+                attempt_connect += 1
+                if not safe_to_repeat or isinstance(exc, TLSError) or \
+                        attempt_connect >= self.retry.connect_attempts:
+                    raise
+                time.sleep(self.retry.pause(attempt_connect))
+            except AdminError as exc:
+                if not (safe_to_repeat and _is_lock(exc)):
+                    raise
+                attempt_lock += 1
+                if attempt_lock >= self.retry.lock_attempts:
+                    raise
+                log.info("%s: admin lock held, retrying (%d)", operation, attempt_lock)
+                time.sleep(self.retry.pause(attempt_lock))
+
+    def post_form(self, url, data, operation=None, service=None, timeout=None, headers=None):
+        """Send one form POST and return its JSON body; the transport's single choke point.
+
+        Raises:
+            ConnectionFailed, TLSError, RequestTimeout: the request did not get an answer.
+            NotJSON: the answer was an HTML page or other non-JSON text.
+            ServerError: an HTTP error status, or a redirect (never followed with a token).
+            AdminError subclasses: from the server's error envelope.
+        """
+        data = dict(data)
+        data.setdefault("f", "json")
+        clean_url = strip_secrets(url)
+        started = monotonic()
+        with self._count_lock:
+            self.request_count += 1
+        try:
+            response = self.http.post(url, data=data, headers=headers or {},
+                                      timeout=timeout or self.timeout, allow_redirects=False)
+        except requests.exceptions.SSLError as exc:
+            raise TLSError("TLS check failed for %s: %s" % (clean_url, _reason(exc)),
+                           operation=operation, service=service, url=clean_url)
+        except requests.exceptions.Timeout:
+            raise RequestTimeout("No answer from %s within %s seconds."
+                                 % (clean_url, timeout or self.timeout),
+                                 operation=operation, service=service, url=clean_url)
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) \
+                as exc:
+            raise ConnectionFailed("Could not connect to %s: %s" % (clean_url, _reason(exc)),
+                                   operation=operation, service=service, url=clean_url)
+        log.debug("POST %s -> %s in %.3fs", clean_url, response.status_code,
+                  monotonic() - started)
+        return _parse(response, clean_url, operation, service)
+
+
+def _parse(response, url, operation, service):
+    """Parse a response into JSON or raise the error that explains it."""
+    if response.is_redirect or response.status_code in (301, 302, 303, 307, 308):
+        target = strip_secrets(response.headers.get("Location", ""))
+        raise ServerError(
+            "The server redirected %s to %s." % (url, target or "another address"),
+            operation=operation, service=service, code=response.status_code, url=url,
+            hint="Use the address it redirects to (often the https URL) as the server URL.")
+    text = response.text or ""
+    content_type = response.headers.get("Content-Type", "")
+    try:
+        body = json.loads(text)
+    except ValueError:
+        body = None
+    if body is None:
+        looks_html = "html" in content_type.lower() or text.lstrip()[:1] == "<"
+        what = "an HTML page" if looks_html else "text that is not JSON"
+        if response.status_code != 200 and not looks_html:
+            raise ServerError("%s answered HTTP %s." % (url, response.status_code),
+                              operation=operation, service=service,
+                              code=response.status_code, url=url)
+        raise NotJSON("%s answered with %s (HTTP %s) where JSON was expected."
+                      % (url, what, response.status_code), operation=operation,
+                      service=service, code=response.status_code, url=url)
+    if is_error_body(body):
+        raise from_envelope(body, operation=operation, service=service, url=url)
+    if response.status_code != 200:
+        raise ServerError("%s answered HTTP %s." % (url, response.status_code),
+                          operation=operation, service=service, code=response.status_code,
+                          url=url)
+    return body
+
+
+def _is_lock(exc):
+    return is_lock_message(" ".join(exc.messages))
+
+
+def _reason(exc):
+    """A short reason for a requests exception, without the URL (which may be long)."""
+    text = str(exc)
+    for marker in ("Connection refused", "Name or service not known", "nodename nor servname",
+                   "getaddrinfo failed", "CERTIFICATE_VERIFY_FAILED", "Connection reset",
+                   "Connection aborted", "RemoteDisconnected", "BadStatusLine",
+                   "timed out", "wrong version number"):
+        if marker.lower() in text.lower():
+            return marker
+    return type(exc).__name__
+
+
+def _silence_insecure_warning():
+    try:
+        from urllib3.exceptions import InsecureRequestWarning
+    except ImportError:  # pragma: no cover - requests always ships urllib3
+        return
+    import warnings
+    warnings.simplefilter("ignore", InsecureRequestWarning)
