@@ -1,0 +1,48 @@
+"""House rules that keep one codebase running on Python 2.7 and 3.6-3.13."""
+
+import io
+import os
+import re
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CLIENT = os.path.join(ROOT, "agsadmin_core")
+
+
+def client_sources():
+    for folder, dirs, files in os.walk(CLIENT):
+        dirs[:] = [d for d in dirs if d not in ("sandbox", "__pycache__")]
+        for name in files:
+            if name.endswith(".py"):
+                yield os.path.join(folder, name)
+
+
+def test_version_checks_live_only_in_compat():
+    offenders = []
+    for path in client_sources():
+        if path.endswith("_compat.py"):
+            continue
+        text = io.open(path, encoding="utf-8").read()
+        if re.search(r"sys\.version_info|\bPY2\b|\bPY3\b|six\.", text):
+            offenders.append(os.path.relpath(path, ROOT))
+    assert offenders == []
+
+
+@pytest.mark.parametrize("path", sorted(client_sources()) + [os.path.join(ROOT, "AGSAdmin.pyt")])
+def test_sources_avoid_py3_only_syntax(path):
+    if not os.path.exists(path):
+        pytest.skip("not written yet")
+    text = io.open(path, encoding="utf-8").read()
+    assert not re.search(r"""(?<![A-Za-z0-9_"'])[fF][rR]?["']""", text), "f-string in " + path
+    assert not re.search(r"^\s*class \w+:", text, re.M), "class without (object) in " + path
+    assert not re.search(r"^\s*def \w+\(.*\)\s*->", text, re.M), "annotation in " + path
+    assert "nonlocal" not in text
+
+
+def test_the_core_never_imports_arcpy_or_the_sandbox():
+    for path in client_sources():
+        text = io.open(path, encoding="utf-8").read()
+        assert not re.search(r"^\s*(import|from) arcpy", text, re.M), path
+        if os.path.basename(path) not in ("cli.py", "demo.py"):
+            assert "sandbox" not in re.findall(r"^\s*from \.(\w+)", text, re.M), path
