@@ -65,7 +65,9 @@ class Server(object):
         server = cls(session)
         if sign_in_now:
             try:
-                session.sign_in()
+                # Read the admin root now: it proves the token (a given one too) works on
+                # the admin API, and its version decides which operations exist.
+                server.root()
             except Exception:
                 session.close()
                 raise
