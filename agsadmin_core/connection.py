@@ -28,7 +28,12 @@ FILE_SUFFIX = ".agsadmin.json"
 # Any key that smells of a secret makes a connection file invalid.
 _SECRET_WORDS = ("password", "passwd", "token", "secret", "credential", "apikey", "api_key")
 
-_FIELDS = ("server_url", "username", "portal_url", "verify", "allow_http", "timeout")
+_FIELDS = ("server_url", "username", "portal_url", "verify", "allow_http", "timeout", "auth")
+
+#: How a connection signs in: as its user, with a password found by the chain below, or with
+#: the portal sign-in of the host application (ArcGIS Pro's ``arcpy.GetSigninToken()``,
+#: federated servers only).
+AUTH_USER, AUTH_PRO_SIGNIN = "user", "pro-signin"
 
 
 class ConnectionInfo(object):
@@ -41,16 +46,22 @@ class ConnectionInfo(object):
         verify: True, False, or a path to a CA bundle.
         allow_http: send credentials over plain http to a non-loopback host.
         timeout: seconds for ordinary requests.
+        auth: ``"user"`` (default: the user named here, password from the chain below) or
+            ``"pro-signin"``.
     """
 
     def __init__(self, server_url, username=None, portal_url=None, verify=True,
-                 allow_http=False, timeout=60.0):
+                 allow_http=False, timeout=60.0, auth=AUTH_USER):
         self.server_url = server_url
         self.username = username
         self.portal_url = portal_url
         self.verify = verify
         self.allow_http = bool(allow_http)
         self.timeout = float(timeout)
+        if auth not in (AUTH_USER, AUTH_PRO_SIGNIN):
+            raise InvalidInput("Unknown sign-in method '%s'; use '%s' or '%s'."
+                               % (auth, AUTH_USER, AUTH_PRO_SIGNIN))
+        self.auth = auth
         self.urls = parse_server_url(server_url)
         if portal_url:
             parse_portal_url(portal_url)  # validates now, not at first use
@@ -58,7 +69,8 @@ class ConnectionInfo(object):
     def to_dict(self):
         return {"format": FILE_FORMAT, "version": 1, "server_url": self.server_url,
                 "username": self.username, "portal_url": self.portal_url,
-                "verify": self.verify, "allow_http": self.allow_http, "timeout": self.timeout}
+                "verify": self.verify, "allow_http": self.allow_http, "timeout": self.timeout,
+                "auth": self.auth}
 
     def save(self, path):
         """Write this connection to ``path`` atomically. It holds no secret by construction."""
@@ -102,7 +114,7 @@ class ConnectionInfo(object):
         return cls(data.get("server_url"), username=data.get("username"),
                    portal_url=data.get("portal_url"), verify=verify,
                    allow_http=data.get("allow_http", False),
-                   timeout=data.get("timeout", 60.0))
+                   timeout=data.get("timeout", 60.0), auth=data.get("auth", AUTH_USER))
 
 
 # -- the password chain ------------------------------------------------------------------

@@ -10,7 +10,8 @@ import re
 
 from .auth import GivenToken, PasswordTokenProvider, PortalTokenProvider, \
     SigninTokenProvider, ensure_safe_transport
-from .connection import ConnectionInfo, find_password
+from .connection import AUTH_PRO_SIGNIN, ConnectionInfo, find_password
+from .errors import AuthenticationFailed
 from .services import ServicesManager
 from .urls import parse_portal_url, parse_server_url
 
@@ -81,10 +82,21 @@ class Server(object):
 
     @classmethod
     def connect_info(cls, info, **overrides):
-        """Connect with a :class:`~agsadmin_core.connection.ConnectionInfo`."""
+        """Connect with a :class:`~agsadmin_core.connection.ConnectionInfo`.
+
+        Raises:
+            AuthenticationFailed: the file asks for the ArcGIS Pro sign-in and no ``signin``
+                source (nor a token) was given.
+        """
         options = dict(username=info.username, portal_url=info.portal_url,
                        verify=info.verify, allow_http=info.allow_http, timeout=info.timeout)
         options.update(overrides)
+        if info.auth == AUTH_PRO_SIGNIN and not options.get("signin") and \
+                not options.get("token"):
+            raise AuthenticationFailed(
+                "This connection signs in with the ArcGIS Pro portal sign-in.",
+                hint="Use it from ArcGIS Pro while signed in to the portal, or make a "
+                     "connection with a user name (agsadmin login --save FILE).")
         return cls.connect(info.server_url, **options)
 
     def __enter__(self):

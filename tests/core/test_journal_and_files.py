@@ -116,3 +116,16 @@ def test_prompt_only_when_stdin_is_a_terminal(monkeypatch):
     monkeypatch.setattr(connection, "stdin_is_terminal", lambda: False)
     with pytest.raises(AuthenticationFailed):
         find_password(SITE + "/admin", "u")
+
+
+def test_pro_signin_connection_needs_a_signin_source(tmp_path):
+    from agsadmin_core import Server
+    path = str(tmp_path / "pro.agsadmin.json")
+    ConnectionInfo(SITE, portal_url="https://portal.example.com/portal",
+                   auth="pro-signin").save(path)
+    assert ConnectionInfo.load(path).auth == "pro-signin"
+    with pytest.raises(AuthenticationFailed) as info:
+        Server.from_connection_file(path)
+    assert "ArcGIS Pro" in str(info.value)
+    with pytest.raises(InvalidInput):
+        ConnectionInfo(SITE, auth="magic")
