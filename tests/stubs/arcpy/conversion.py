@@ -1,0 +1,1 @@
+"""``arcpy.conversion``: present so ``import arcpy.conversion`` works; no tools are emulated."""

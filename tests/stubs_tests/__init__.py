@@ -1,0 +1,1 @@
+"""Tests of the strict arcpy stand-in under tests/stubs (see docs/arcpy-stub.md)."""
