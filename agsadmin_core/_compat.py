@@ -11,10 +11,10 @@ import tempfile
 import time
 
 try:  # Python 3
-    from urllib.parse import quote, urlencode, urljoin, urlsplit, urlunsplit
+    from urllib.parse import quote, urlsplit, urlunsplit
 except ImportError:  # Python 2.7
-    from urllib import quote, urlencode  # noqa: F401
-    from urlparse import urljoin, urlsplit, urlunsplit  # noqa: F401
+    from urllib import quote  # noqa: F401
+    from urlparse import urlsplit, urlunsplit  # noqa: F401
 
 try:
     import queue
@@ -26,11 +26,9 @@ _PY2 = sys.version_info[0] == 2
 if _PY2:  # pragma: no cover - exercised by the 2.7 CI leg
     text_type = unicode  # noqa: F821
     string_types = (str, unicode)  # noqa: F821
-    input_line = raw_input  # noqa: F821
 else:
     text_type = str
     string_types = (str,)
-    input_line = input
 
 #: A clock that never goes backwards, for deadlines and timings.
 monotonic = getattr(time, "monotonic", time.time)

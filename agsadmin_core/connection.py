@@ -14,10 +14,10 @@ that uses the environment variable never needs it.
 """
 
 import getpass
-import json
 import os
 
-from ._compat import open_text, stdin_is_terminal, string_types, write_atomic
+from . import jsonfile
+from ._compat import stdin_is_terminal, string_types
 from .errors import AuthenticationFailed, InvalidInput
 from .urls import parse_portal_url, parse_server_url
 
@@ -74,7 +74,7 @@ class ConnectionInfo(object):
 
     def save(self, path):
         """Write this connection to ``path`` atomically. It holds no secret by construction."""
-        write_atomic(path, json.dumps(self.to_dict(), indent=2, sort_keys=True) + "\n")
+        jsonfile.write(path, self.to_dict())
 
     @classmethod
     def load(cls, path):
@@ -84,18 +84,8 @@ class ConnectionInfo(object):
             InvalidInput: missing or unreadable file, bad JSON, unknown format, or any
                 secret in it (a password or token belongs in the keyring, not in a file).
         """
-        if not path or not os.path.isfile(path):
-            raise InvalidInput("Connection file '%s' does not exist." % path,
-                               hint="Create one with 'agsadmin login --save FILE'.")
-        try:
-            with open_text(path) as handle:
-                data = json.load(handle)
-        except (IOError, OSError, ValueError) as exc:
-            raise InvalidInput("Connection file '%s' could not be read: %s"
-                               % (path, type(exc).__name__),
-                               hint="Create it again with 'agsadmin login --save FILE'.")
-        if not isinstance(data, dict) or data.get("format") != FILE_FORMAT:
-            raise InvalidInput("'%s' is not an AGSAdmin connection file." % path)
+        data = jsonfile.read_format(path, FILE_FORMAT, "Connection file",
+                                    hint="Create one with 'agsadmin login --save FILE'.")
         secrets = sorted(k for k in data if any(w in k.lower() for w in _SECRET_WORDS))
         if secrets:
             # Name the keys, never their values.

@@ -8,11 +8,10 @@ are still stopped, and marks them, so it can be run again safely.
 
 import collections
 import datetime
-import json
 import os
 import threading
 
-from ._compat import open_text, write_atomic
+from . import jsonfile
 from .errors import InvalidInput
 
 FORMAT = "agsadmin-journal"
@@ -50,17 +49,8 @@ class Journal(object):
         Raises:
             InvalidInput: missing or unreadable file, or a journal of another site.
         """
-        if not os.path.isfile(path):
-            raise InvalidInput("Journal '%s' does not exist." % path,
-                               hint="Give the file that 'stop --journal' wrote.")
-        try:
-            with open_text(path) as handle:
-                data = json.load(handle)
-        except (IOError, OSError, ValueError) as exc:
-            raise InvalidInput("Journal '%s' could not be read (%s)."
-                               % (path, type(exc).__name__))
-        if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise InvalidInput("'%s' is not an AGSAdmin journal." % path)
+        data = jsonfile.read_format(path, FORMAT, "Journal",
+                                    hint="Give the file that 'stop --journal' wrote.")
         journal = cls(path, data.get("site"))
         journal.created = data.get("created", journal.created)
         for entry in data.get("services", []):
@@ -120,4 +110,4 @@ class Journal(object):
 
     def _save(self):
         if self.path:
-            write_atomic(self.path, json.dumps(self.to_dict(), indent=2) + "\n")
+            jsonfile.write(self.path, self.to_dict())
