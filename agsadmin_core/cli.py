@@ -63,6 +63,9 @@ def _add_global_options(parser, suppress):
                        help="seconds to wait for each answer (default 60)")
     group.add_argument("--json", action="store_true", default=default(False),
                        help="print JSON on stdout instead of tables")
+    group.add_argument("--verbose", "-v", action="store_true", default=default(False),
+                       help="log each request (method, URL without query, status, time) "
+                            "to stderr; secrets are never logged")
 
 
 def _add_change_options(parser, verb):
@@ -148,6 +151,8 @@ def main(argv=None, stdout=None, stderr=None):
         return EXIT_USAGE
     handler = HANDLERS[args.command]
     reporter = output.StderrReporter(stderr)
+    if args.verbose:
+        _log_to(stderr)
     try:
         return handler(args, stdout, reporter)
     except BatchFailed as exc:
@@ -170,6 +175,15 @@ def main(argv=None, stdout=None, stderr=None):
         return _fail(stderr, exc, EXIT_CONNECT)
     except AdminError as exc:
         return _fail(stderr, exc, EXIT_FAILED)
+
+
+def _log_to(stream):
+    import logging
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(message)s"))
+    logger = logging.getLogger("agsadmin_core")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
 
 
 def _fail(stderr, exc, code):

@@ -12,13 +12,15 @@ import tempfile
 from . import output
 from .server import Server
 
+JOURNAL_NAME = "nightly.journal.json"
+
 
 def run_demo(out):
     """Run the walkthrough, writing to ``out``; returns 0 on success."""
     from .sandbox import DEMO_PASSWORD, DEMO_USER, Sandbox  # the emulator, for the demo only
 
     workdir = tempfile.mkdtemp(prefix="agsadmin-demo-")
-    journal = os.path.join(workdir, "nightly.journal.json")
+    journal = os.path.join(workdir, JOURNAL_NAME)
     try:
         with Sandbox() as sandbox:
             url = sandbox.url
@@ -33,10 +35,10 @@ def run_demo(out):
                  "%s services 'Maps/*'" % base)
             output.services_table(server.services.list(patterns=["Maps/*"]), out)
             step(out, 4, "Stopping Maps/* before a data load, recording a journal first:",
-                 "%s stop 'Maps/*' --journal %s" % (base, journal))
+                 "%s stop 'Maps/*' --journal %s" % (base, JOURNAL_NAME))
             output.results_table(server.services.stop(["Maps/*"], journal=journal), out)
             step(out, 5, "The journal names exactly what was running and is now stopped:",
-                 "cat %s" % journal)
+                 "cat %s" % JOURNAL_NAME)
             with open(journal) as handle:
                 for entry in json.load(handle)["services"]:
                     out.write("  %-32s before=%-8s now=%s\n"
@@ -44,10 +46,10 @@ def run_demo(out):
             step(out, 6, "(your data load runs here; if it fails, the journal still knows)",
                  None)
             step(out, 7, "Restarting exactly those services from the journal:",
-                 "%s start --journal %s" % (base, journal))
+                 "%s start --journal %s" % (base, JOURNAL_NAME))
             output.results_table(server.services.start(journal=journal), out)
             step(out, 8, "Running it again is safe: nothing is left to restart.",
-                 "%s start --journal %s" % (base, journal))
+                 "%s start --journal %s" % (base, JOURNAL_NAME))
             again = server.services.start(journal=journal)
             out.write("  %d services restarted the second time.\n" % len(again))
             step(out, 9, "Back where we began:", "%s services 'Maps/*'" % base)

@@ -193,3 +193,19 @@ def test_demo_runs_a_real_cycle():
 def test_sandbox_command_help(capsys):
     assert run("sandbox", "--help").code == 0
     assert "--request-log" in capsys.readouterr().out
+
+
+def test_verbose_logs_requests_without_secrets(site):
+    import logging
+    logger = logging.getLogger("agsadmin_core")
+    try:
+        result = run(*(site + ["--verbose", "services", "Maps/*"]))
+    finally:
+        for handler in list(logger.handlers):
+            if isinstance(handler, logging.StreamHandler) and \
+                    not isinstance(handler, logging.NullHandler):
+                logger.removeHandler(handler)
+        logger.setLevel(logging.NOTSET)
+    assert result.code == 0
+    assert "POST http://127.0.0.1" in result.err and "/services/Maps/report" in result.err
+    assert CANARY_PASSWORD not in result.err and "token=" not in result.err
