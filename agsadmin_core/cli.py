@@ -223,9 +223,12 @@ def connection_info(args):
     return info
 
 
-def connect(args, password=None):
+def connect(args, reporter, password=None):
     from .server import Server
     info = connection_info(args)
+    if info.verify is False:
+        reporter.warning("TLS certificate verification is off: the connection to %s can be "
+                         "intercepted. Prefer --ca-bundle PATH." % info.urls.host)
     return Server.connect_info(info, token=args.token, password=password)
 
 
@@ -238,7 +241,7 @@ def cmd_login(args, out, reporter):
     if args.token:
         raise InvalidInput("'login' signs in with a password, not a token.")
     password, source = find_password(info.urls.admin, info.username)
-    server = connect(args, password=password)
+    server = connect(args, reporter, password=password)
     server.close()
     stored = False
     if not args.no_keyring and source != "keyring":
@@ -259,7 +262,7 @@ def cmd_login(args, out, reporter):
 
 
 def cmd_services(args, out, reporter):
-    with connect(args) as server:
+    with connect(args, reporter) as server:
         infos = server.services.list(folder=args.folder, patterns=args.patterns)
     if args.json:
         output.write_json(output.services_json(infos), out)
@@ -274,7 +277,7 @@ def _change(verb, args, out, reporter):
                    parallel=max(1, args.parallel), reporter=reporter)
     if args.no_batch:
         options["batch"] = False
-    with connect(args) as server:
+    with connect(args, reporter) as server:
         if args.dry_run:
             reporter.info("Dry run: nothing will be changed.")
         results = getattr(server.services, verb)(args.patterns, **options)

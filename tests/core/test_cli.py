@@ -209,3 +209,9 @@ def test_verbose_logs_requests_without_secrets(site):
     assert result.code == 0
     assert "POST http://127.0.0.1" in result.err and "/services/Maps/report" in result.err
     assert CANARY_PASSWORD not in result.err and "token=" not in result.err
+
+
+def test_insecure_warns_on_stderr(sandbox, site):
+    result = run(*(site + ["--insecure", "services", "Maps/*"]))
+    assert result.code == 0
+    assert "verification is off" in result.err
