@@ -30,19 +30,26 @@ RENEW_MARGIN_SECONDS = 120.0
 class RetryPolicy(object):
     """How often and how patiently to repeat a call that is safe to repeat.
 
-    Attributes:
+    Attributes (class defaults, overridable per instance):
         lock_attempts: tries in all when the server says another administrative operation
             holds the service or the store (admin-api.md section 3).
         connect_attempts: tries in all when the connection failed before or while sending.
         backoff: first pause in seconds; each later pause doubles, with jitter, up to
-            ``max_pause``.
+            ``max_pause``. Six lock attempts wait about 15 s in all.
     """
 
-    def __init__(self, lock_attempts=6, connect_attempts=3, backoff=0.5, max_pause=8.0):
-        self.lock_attempts = lock_attempts
-        self.connect_attempts = connect_attempts
-        self.backoff = backoff
-        self.max_pause = max_pause
+    lock_attempts = 6
+    connect_attempts = 3
+    backoff = 0.5
+    max_pause = 8.0
+
+    def __init__(self, lock_attempts=None, connect_attempts=None, backoff=None,
+                 max_pause=None):
+        for name, value in (("lock_attempts", lock_attempts),
+                            ("connect_attempts", connect_attempts), ("backoff", backoff),
+                            ("max_pause", max_pause)):
+            if value is not None:
+                setattr(self, name, value)
 
     def pause(self, attempt):
         delay = min(self.backoff * (2 ** (attempt - 1)), self.max_pause)

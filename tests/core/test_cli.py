@@ -40,6 +40,14 @@ def run(*argv):
     return Run(code, out.getvalue(), err.getvalue())
 
 
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch):
+    """The CLI uses the default retry policy; keep its real backoff out of the test run."""
+    from agsadmin_core.session import RetryPolicy
+    monkeypatch.setattr(RetryPolicy, "backoff", 0.01)
+    monkeypatch.setattr(RetryPolicy, "max_pause", 0.05)
+
+
 @pytest.fixture
 def site(sandbox, monkeypatch):
     """Options for the canary user, whose password comes from the environment."""
