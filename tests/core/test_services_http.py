@@ -303,3 +303,15 @@ def test_journal_of_another_site_is_refused(sandbox, make_sandbox, connect, tmp_
     with pytest.raises(InvalidInput):
         connect(other).services.start(journal=journal)
     assert os.path.exists(journal)
+
+
+def test_without_a_report_resource_each_status_is_read(sandbox, connect):
+    server = connect()
+    sandbox.faults.add("envelope", match="/report", code=404, times=1000,
+                       message="Could not find resource or operation 'report' on the system.")
+    infos = server.services.list(patterns=["Maps/*"])
+    assert infos and all((i.configured_state, i.realtime_state) ==
+                         sandbox.site.service_state(i.ref) for i in infos)
+    assert len(admin_calls(sandbox, "status")) == len(infos)
+    results = server.services.stop(["Maps/*"])
+    assert all(sandbox.site.service_state(r.service)[1] == "STOPPED" for r in results)
