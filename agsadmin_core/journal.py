@@ -7,9 +7,9 @@ are still stopped, and marks them, so it can be run again safely.
 """
 
 import collections
-import datetime
 import os
 import threading
+import time
 
 from . import jsonfile
 from .errors import InvalidInput
@@ -24,7 +24,8 @@ CANCELLED_ENTRY = "cancelled"
 
 
 def _now():
-    return datetime.datetime.utcnow().replace(microsecond=0).isoformat() + "Z"
+    # time.gmtime, not datetime.utcnow (deprecated in 3.12) nor timezone.utc (absent in 2.7).
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 class Journal(object):
