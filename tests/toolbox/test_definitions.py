@@ -1,0 +1,136 @@
+"""The toolbox loads as ArcGIS loads it, and its tools and parameters are well defined."""
+
+import io
+import os
+import re
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from tests.stubs import gp
+from tests.toolbox.conftest import ROOT, TOOLBOX, TOOLS
+
+PARAMETER_NAMES = {
+    "CreateConnectionFile": ["server_url", "out_connection_file", "username", "password",
+                             "use_pro_signin", "portal_url", "ca_bundle", "skip_verification",
+                             "allow_http", "timeout"],
+    "ListServices": ["connection_file", "services", "folder", "out_table", "service_count"],
+    "StopServices": ["connection_file", "services", "folder", "journal", "wait_timeout",
+                     "out_journal", "stopped"],
+    "StartServices": ["connection_file", "services", "folder", "journal", "wait_timeout",
+                      "started"],
+}
+
+
+def test_source_is_ascii_with_a_coding_line():
+    with io.open(TOOLBOX, "rb") as handle:
+        raw = handle.read()
+    raw.decode("ascii")   # ArcMap reads the .pyt as ASCII (reference 1.3)
+    assert not raw.startswith(b"\xef\xbb\xbf")
+    assert raw.splitlines()[0] == b"# -*- coding: utf-8 -*-"
+
+
+def test_toolbox_and_tools(tbx):
+    assert tbx.alias == "agsadmin"
+    assert tbx.label == "AGSAdmin"
+    assert tbx.tool_names == TOOLS
+    for name in TOOLS:
+        assert re.match(r"^[A-Za-z][A-Za-z0-9]*$", name)
+        tool = tbx.tool_class(name)()
+        assert tool.label and tool.description and tool.category
+        assert tool.canRunInBackground is False
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_parameters_are_explicit_and_named(tbx, tool):
+    params = gp.parameters(tbx, tool)
+    assert [p.name for p in params] == PARAMETER_NAMES[tool]
+    for param in params:
+        assert param.displayName and param.datatype and param.direction
+        assert param.parameterType in ("Required", "Optional", "Derived")
+        if param.parameterType == "Derived":
+            assert param.direction == "Output"
+    if tool != "CreateConnectionFile":
+        assert params[0].name == "connection_file"   # every server tool starts with it
+        assert params[0].parameterType == "Required"
+
+
+def test_outputs_for_modelbuilder(tbx):
+    stop = dict((p.name, p) for p in gp.parameters(tbx, "StopServices"))
+    assert (stop["out_journal"].datatype, stop["out_journal"].parameterType) == \
+        ("DEFile", "Derived")
+    assert (stop["stopped"].datatype, stop["stopped"].parameterType) == \
+        ("GPBoolean", "Derived")
+    assert stop["services"].multiValue is True
+    start = dict((p.name, p) for p in gp.parameters(tbx, "StartServices"))
+    assert start["journal"].direction == "Input"
+    assert (start["started"].datatype, start["started"].parameterType) == \
+        ("GPBoolean", "Derived")
+    listing = dict((p.name, p) for p in gp.parameters(tbx, "ListServices"))
+    assert listing["out_table"].datatype == "DETable"
+    assert listing["service_count"].parameterType == "Derived"
+
+
+def test_password_is_string_hidden_in_pro(pro):
+    tbx = gp.load_toolbox(TOOLBOX)
+    params = dict((p.name, p) for p in gp.parameters(tbx, "CreateConnectionFile"))
+    assert params["password"].datatype == "GPStringHidden"
+    assert params["password"].parameterType == "Optional"
+    assert params["password"].value is None
+
+
+@pytest.mark.parametrize("hidden_ok, expected", [(True, "GPStringHidden"),
+                                                 (False, "GPEncryptedString")])
+def test_password_type_in_arcmap_follows_what_arcmap_accepts(hidden_ok, expected):
+    gp.install("arcmap", arcmap_gpstringhidden=hidden_ok)
+    try:
+        tbx = gp.load_toolbox(TOOLBOX)
+        params = dict((p.name, p) for p in gp.parameters(tbx, "CreateConnectionFile"))
+        assert params["password"].datatype == expected
+    finally:
+        gp.uninstall()
+
+
+def test_import_toolbox_binds_the_alias(mode):
+    import arcpy
+    module = arcpy.ImportToolbox(TOOLBOX)
+    assert sorted(n for n in TOOLS if hasattr(module, n)) == sorted(TOOLS)
+    assert hasattr(arcpy, "StopServices_agsadmin")
+
+
+def test_toolbox_folder_is_put_on_sys_path_once(mode):
+    import sys
+    folder = os.path.dirname(TOOLBOX)
+    gp.load_toolbox(TOOLBOX)
+    gp.load_toolbox(TOOLBOX)
+    assert sys.path[0] == folder
+    assert sys.path.count(folder) == 1
+
+
+# -- help files --------------------------------------------------------------------------------
+
+
+def _xml(name):
+    return ElementTree.parse(os.path.join(ROOT, name)).getroot()
+
+
+def test_toolbox_help_file():
+    root = _xml("AGSAdmin.pyt.xml")
+    toolbox = root.find("toolbox")
+    assert toolbox.get("name") == "AGSAdmin" and toolbox.get("alias") == "agsadmin"
+    assert root.find("dataIdInfo/idAbs").text.strip()
+
+
+@pytest.mark.parametrize("tool", TOOLS)
+def test_each_tool_has_a_help_file_for_every_parameter(tbx, tool):
+    root = _xml("AGSAdmin.%s.pyt.xml" % tool)
+    node = root.find("tool")
+    assert node.get("name") == tool and node.get("toolboxalias") == "agsadmin"
+    instance = tbx.tool_class(tool)()
+    assert node.get("displayname") == instance.label
+    assert node.find("summary").text.strip()
+    documented = [(p.get("name"), p.get("displayname")) for p in node.find("parameters")]
+    params = gp.parameters(tbx, tool)
+    assert documented == [(p.name, p.displayName) for p in params]
+    for param in node.find("parameters"):
+        assert param.find("dialogReference").text.strip(), param.get("name")
