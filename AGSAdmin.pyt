@@ -611,6 +611,8 @@ class StopServices(_AdminTool):
         server = _connect(p, reporter)
         try:
             reporter.status("Stopping services...")
+            # One service at a time where the server has no batch (before 10.3): a cancel in
+            # the dialog then stops before the very next service; 10.3+ batches anyway.
             results = server.services.stop(_values(p["services"]), folder=_text(p["folder"]),
                                            journal=journal, wait=wait > 0,
                                            timeout=wait or 120, parallel=1, reporter=reporter)

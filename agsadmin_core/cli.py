@@ -163,6 +163,8 @@ def main(argv=None, stdout=None, stderr=None):
                                output.results_json(exc.results), "error": exc.message}, stdout)
         return _fail(stderr, exc, EXIT_FAILED)
     except Cancelled as exc:
+        if exc.results and not args.json:
+            output.results_table(exc.results, stdout)
         return _fail(stderr, exc, EXIT_CANCELLED)
     except KeyboardInterrupt:
         stderr.write("agsadmin: cancelled.\n")

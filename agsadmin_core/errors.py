@@ -100,7 +100,15 @@ class InvalidInput(AdminError, ValueError):
 
 
 class Cancelled(AdminError):
-    """The user cancelled; what was done before is recorded in the results and the journal."""
+    """The user cancelled; what was done before is in ``results`` and the journal.
+
+    ``results`` holds a result per service (status ``cancelled`` for those never started),
+    or is empty when the cancel came before any service was handled.
+    """
+
+    def __init__(self, message, results=None, **kwargs):
+        AdminError.__init__(self, message, **kwargs)
+        self.results = list(results or [])
 
 
 class BatchFailed(AdminError):

@@ -97,6 +97,16 @@ class Journal(object):
                 entry.pop("message", None)
             self._save()
 
+    def mark_many(self, names, state):
+        """Set the same state for several services with one write (a finished batch)."""
+        with self._lock:
+            stamp = _now()
+            for name in names:
+                entry = self.entries.setdefault(name, {"service": name, "before": None})
+                entry.update(state=state, updated=stamp)
+                entry.pop("message", None)
+            self._save()
+
     def to_restart(self):
         """Names of recorded services not yet restarted, in the order they were recorded."""
         return [name for name, entry in self.entries.items() if entry["state"] != RESTARTED]

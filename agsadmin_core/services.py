@@ -337,8 +337,8 @@ class ServicesManager(object):
         if any(r.status == CANCELLED for r in ordered):
             raise Cancelled("Cancelled: %d of %d services were not %s."
                             % (sum(r.status == CANCELLED for r in ordered), len(todo),
-                               "stopped" if verb == "stop" else "started"), operation=verb,
-                            hint="What was done is in the results%s."
+                               "stopped" if verb == "stop" else "started"), results=ordered,
+                            operation=verb, hint="What was done is in the results%s."
                                  % (" and the journal" if book is not None and book.path
                                     else ""))
         if raise_failures:
@@ -352,9 +352,9 @@ class ServicesManager(object):
         if batch is None:
             batch = len(todo) > 1 and self._server.version >= (10, 3)
 
-        def record(info, outcome):
+        def record(info, outcome, journal=True):
             done[info.ref] = outcome
-            if book is not None:
+            if book is not None and journal:
                 state = _journal_state(verb, outcome[0])
                 if state:
                     book.mark(info.ref, state, outcome[1])
@@ -385,8 +385,11 @@ class ServicesManager(object):
                 run_bounded(one, chunk, workers=parallel, cancelled=reporter.cancelled,
                             on_done=record)
                 continue
+            # The batch did its work: put all of it on record before any callback runs.
+            if book is not None:
+                book.mark_many([i.ref for i in chunk], _journal_state(verb, OK))
             for info in chunk:
-                record(info, (OK, None))
+                record(info, (OK, None), journal=False)
         return done
 
     def _wait_for(self, target, requested, results, timeout, reporter, book):

@@ -96,8 +96,9 @@ class GPReporter(Reporter):
         arcpy: the arcpy module (handed in so this module never imports it).
         messages: the ``messages`` object ``execute`` received.
 
-    Every call happens on the tool's own thread: the toolbox runs batches with
-    ``parallel=1``, because arcpy is not documented as safe to call from other threads.
+    Every call happens on the tool's own thread, because arcpy is not documented as safe to
+    call from other threads: the core runs only HTTP calls on its workers and makes every
+    reporter call from the thread that called it (``workers.run_bounded``).
     """
 
     def __init__(self, arcpy, messages):

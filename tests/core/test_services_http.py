@@ -204,6 +204,18 @@ def test_hosted_service_named_exactly_fails_with_the_servers_words(sandbox, conn
     assert info.value.failures[0].service == hosted
 
 
+def test_cancel_with_parallel_workers_stops_handing_out_services(sandbox, connect):
+    server = connect()
+    with pytest.raises(Cancelled) as info:
+        server.services.stop(["Maps/*", "Editing/*"], batch=False, parallel=2,
+                             reporter=CancelAfter(1))
+    results = info.value.results
+    assert "cancelled" in [r.status for r in results]
+    for result in results:
+        want = "STOPPED" if result.status in ("ok", "skipped") else "STARTED"
+        assert sandbox.site.service_state(result.service)[1] == want
+
+
 class CancelAfter(Reporter):
     def __init__(self, steps):
         self.steps = steps
@@ -219,9 +231,11 @@ class CancelAfter(Reporter):
 def test_cancel_between_services_leaves_a_true_journal(sandbox, connect, tmp_path):
     server = connect()
     journal = str(tmp_path / "j.json")
-    with pytest.raises(Cancelled):
+    with pytest.raises(Cancelled) as info:
         server.services.stop(["Maps/*", "Editing/*"], journal=journal, batch=False,
                              parallel=1, reporter=CancelAfter(2))
+    statuses = [r.status for r in info.value.results]
+    assert statuses.count("ok") == 2 and "cancelled" in statuses
     entries = json.load(open(journal))["services"]
     stopped = [e["service"] for e in entries if e["state"] == "stopped"]
     untouched = [e["service"] for e in entries if e["state"] == "cancelled"]
