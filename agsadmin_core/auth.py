@@ -101,7 +101,7 @@ class PasswordTokenProvider(TokenProvider):
     def __init__(self, username, password, expiration=DEFAULT_EXPIRATION_MINUTES):
         if not username:
             raise InvalidInput("A user name is needed to sign in.",
-                               hint="Give --user NAME or a connection file.")
+                               hint="{give_user}.")
         self.username = username
         self._password = password
         self.expiration = expiration
@@ -215,8 +215,8 @@ def ensure_safe_transport(urls, allow_http):
     if urls.scheme == "http" and not urls.is_loopback and not allow_http:
         raise InvalidInput(
             "Refusing to send credentials over plain http to %s." % urls.host,
-            hint="Use the https URL (port 6443 on a direct install), or pass --allow-http "
-                 "if this network is trusted.")
+            hint="Use the https URL (port 6443 on a direct install), or {allow_http} if this "
+                 "network is trusted.")
 
 
 __all__ = ["Token", "TokenProvider", "GivenToken", "PasswordTokenProvider",

@@ -85,14 +85,14 @@ class ConnectionInfo(object):
                 secret in it (a password or token belongs in the keyring, not in a file).
         """
         data = jsonfile.read_format(path, FILE_FORMAT, "Connection file",
-                                    hint="Create one with 'agsadmin login --save FILE'.")
+                                    hint="{create_connection}.")
         secrets = sorted(k for k in data if any(w in k.lower() for w in _SECRET_WORDS))
         if secrets:
             # Name the keys, never their values.
             raise InvalidInput(
                 "Connection file '%s' holds a secret (%s); refusing to use it."
                 % (path, ", ".join(secrets)),
-                hint="Remove it from the file and store the password with 'agsadmin login'.")
+                hint="Remove it from the file, then {keep_password}.")
         unknown = sorted(set(data) - set(_FIELDS) - set(["format", "version"]))
         if unknown:
             raise InvalidInput("Connection file '%s' has unknown keys: %s."
@@ -185,7 +185,5 @@ def find_password(admin_url, username, prompt=True, environ=None):
         value = getpass.getpass("Password for %s at %s: " % (username, admin_url))
         if value:
             return value, "prompt"
-    raise AuthenticationFailed(
-        "No password found for '%s' at %s." % (username, admin_url),
-        hint="Store it once with 'agsadmin --server URL --user %s login', or set %s."
-             % (username, PASSWORD_ENV))
+    raise AuthenticationFailed("No password found for '%s' at %s." % (username, admin_url),
+                               hint="{keep_password}.")

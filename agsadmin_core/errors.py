@@ -5,6 +5,41 @@ and messages, and the URL with no token in it. Envelopes from the server are tra
 one place, :func:`from_envelope`, and ``requests`` exceptions in ``session.py``.
 """
 
+import string
+
+#: The actions a hint suggests, in the words of the command line (and of scripts, which see
+#: them through ``str(error)``). Hints in the core name actions as ``{placeholders}``; each
+#: front end supplies its own words (the toolbox names its tools), so no front end rewrites
+#: another's prose.
+CLI_WORDS = {
+    "keep_password": "store the password once with 'agsadmin --server URL --user NAME "
+                     "login', or set AGSADMIN_PASSWORD",
+    "sign_in_again": "sign in again (agsadmin login) or give a fresh --token",
+    "create_connection": "create one with 'agsadmin login --save FILE'",
+    "list_services": "list what exists with 'agsadmin services'",
+    "stop_journal": "'agsadmin stop --journal FILE'",
+    "use_ca_bundle": "pass its bundle with --ca-bundle PATH",
+    "skip_tls_check": "use --insecure",
+    "raise_timeout": "raise the limit with --timeout",
+    "allow_http": "pass --allow-http",
+    "give_user": "give --user NAME or a connection file",
+}
+
+
+class _Words(dict):
+    """Leaves an unknown ``{placeholder}`` as it is instead of failing."""
+
+    def __missing__(self, key):
+        return "{%s}" % key
+
+
+def render_hint(hint, words=None):
+    """``hint`` with its action placeholders in ``words`` (default :data:`CLI_WORDS`)."""
+    if not hint:
+        return hint
+    text = string.Formatter().vformat(hint, (), _Words(words or CLI_WORDS))
+    return text[:1].upper() + text[1:]
+
 
 class AdminError(Exception):
     """Base of every AGSAdmin error.
@@ -32,10 +67,12 @@ class AdminError(Exception):
         self.hint = hint if hint is not None else self.default_hint
 
     def __str__(self):
-        text = self.message
-        if self.hint:
-            text = "%s %s" % (text, self.hint)
-        return text
+        return self.describe()
+
+    def describe(self, words=None):
+        """The message and the hint, the hint in a front end's ``words``."""
+        hint = render_hint(self.hint, words)
+        return "%s %s" % (self.message, hint) if hint else self.message
 
 
 class ConnectionFailed(AdminError):
@@ -48,34 +85,32 @@ class ConnectionFailed(AdminError):
 class TLSError(ConnectionFailed):
     """The TLS handshake or certificate check failed."""
 
-    default_hint = ("If the server uses a private certificate authority, pass its bundle "
-                    "with --ca-bundle PATH; use --insecure only on a trusted network.")
+    default_hint = ("If the server uses a private certificate authority, {use_ca_bundle}; "
+                    "{skip_tls_check} only on a trusted network.")
 
 
 class RequestTimeout(ConnectionFailed):
     """The server did not answer within the timeout."""
 
-    default_hint = "The server may be busy; try again, or raise the limit with --timeout."
+    default_hint = "The server may be busy; try again, or {raise_timeout}."
 
 
 class AuthenticationFailed(AdminError):
     """The server refused the credentials, or no credentials could be found."""
 
-    default_hint = ("Check the user name and password; store the password once with "
-                    "'agsadmin login' or set AGSADMIN_PASSWORD.")
+    default_hint = "Check the user name and password; {keep_password}."
 
 
 class TokenRejected(AuthenticationFailed):
     """The server rejected the token (498/499) even after one automatic sign-in."""
 
-    default_hint = ("The token is invalid or expired and could not be renewed; "
-                    "sign in again (agsadmin login) or give a fresh --token.")
+    default_hint = "The token is invalid or expired and could not be renewed; {sign_in_again}."
 
 
 class NotFound(AdminError):
     """The folder, service or operation does not exist on the server (404 envelope)."""
 
-    default_hint = "List what exists with 'agsadmin services'."
+    default_hint = "{list_services}."
 
 
 class ServerError(AdminError):

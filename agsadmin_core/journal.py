@@ -51,7 +51,7 @@ class Journal(object):
             InvalidInput: missing or unreadable file, or a journal of another site.
         """
         data = jsonfile.read_format(path, FORMAT, "Journal",
-                                    hint="Give the file that 'stop --journal' wrote.")
+                                    hint="Give the file that {stop_journal} wrote.")
         journal = cls(path, data.get("site"))
         journal.created = data.get("created", journal.created)
         for entry in data.get("services", []):

@@ -95,8 +95,8 @@ class Server(object):
                 not options.get("token"):
             raise AuthenticationFailed(
                 "This connection signs in with the ArcGIS Pro portal sign-in.",
-                hint="Use it from ArcGIS Pro while signed in to the portal, or make a "
-                     "connection with a user name (agsadmin login --save FILE).")
+                hint="Use it from ArcGIS Pro while signed in to the portal; elsewhere "
+                     "{create_connection}, with a user name.")
         return cls.connect(info.server_url, **options)
 
     def __enter__(self):

@@ -207,8 +207,8 @@ class ServicesManager(object):
             Cancelled: the reporter said so; the journal records what was done.
         """
         if not patterns and not folder:
-            raise InvalidInput("Name the services to stop (a name, a pattern such as Maps/*, "
-                               "a --folder, or '*' for every service).")
+            raise InvalidInput("Name the services to stop: a name, a pattern such as Maps/*, "
+                               "a folder, or '*' for every service.")
         infos = self._select(patterns, folder)
         book = self._journal(journal) if journal is not None else None
         return self._change(STOPPED_STATE, infos, book, dry_run, wait, timeout, parallel,
@@ -231,7 +231,7 @@ class ServicesManager(object):
             raise InvalidInput("Give either service names or a journal, not both.")
         if journal is None:
             if not patterns and not folder:
-                raise InvalidInput("Name the services to start, or give --journal FILE.")
+                raise InvalidInput("Name the services to start, or give a journal.")
             infos = self._select(patterns, folder)
             return self._change(STARTED_STATE, infos, None, dry_run, wait, timeout, parallel,
                                 batch, reporter)
@@ -293,9 +293,9 @@ class ServicesManager(object):
         missing = selector.unmatched()
         if missing:
             raise InvalidInput("No service matches %s." % ", ".join("'%s'" % m for m in missing),
-                               hint="Nothing was changed. List services with 'agsadmin "
-                                    "services'; System, Utilities and Hosted are reached "
-                                    "only when named, e.g. Utilities/*.")
+                               hint="Nothing was changed. {list_services}; System, "
+                                    "Utilities and Hosted are reached only when named, "
+                                    "e.g. Utilities/*.")
         return infos
 
     def _change(self, target, infos, book, dry_run, wait, timeout, parallel, batch, reporter,

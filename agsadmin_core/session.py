@@ -212,7 +212,7 @@ class AdminSession(object):
             response = self.http.post(url, data=data, headers=headers or {},
                                       timeout=timeout or self.timeout, allow_redirects=False)
         except requests.exceptions.SSLError as exc:
-            raise TLSError("TLS check failed for %s: %s" % (clean_url, _reason(exc)),
+            raise TLSError("TLS check failed for %s: %s." % (clean_url, _reason(exc)),
                            operation=operation, service=service, url=clean_url)
         except requests.exceptions.Timeout:
             raise RequestTimeout("No answer from %s within %s seconds."
@@ -220,7 +220,7 @@ class AdminSession(object):
                                  operation=operation, service=service, url=clean_url)
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) \
                 as exc:
-            raise ConnectionFailed("Could not connect to %s: %s" % (clean_url, _reason(exc)),
+            raise ConnectionFailed("Could not connect to %s: %s." % (clean_url, _reason(exc)),
                                    operation=operation, service=service, url=clean_url)
         log.debug("POST %s -> %s in %.3fs", clean_url, response.status_code,
                   monotonic() - started)

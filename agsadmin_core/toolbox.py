@@ -12,7 +12,6 @@ records, so they can be tested without arcpy and the ``.pyt`` only applies them.
 
 import collections
 import os
-import re
 import threading
 
 from .errors import AdminError, BatchFailed
@@ -40,34 +39,22 @@ def _warning(parameter, text):
     return Finding(parameter, WARNING, text)
 
 
-# -- wording: the core's hints name command-line options; the toolbox names its tools --------
+# -- wording: the core's hints name actions; the toolbox words them with its tools ---------
 
-_HINT_WORDING = [
-    (re.compile(r"'agsadmin --server URL --user (\S+) login'"),
-     r"the Create Connection File tool (user \1)"),
-    (re.compile(r"sign in again \(agsadmin login\)"), "run Create Connection File again"),
-    (re.compile(r"'?agsadmin login(?: --save FILE)?'?"),
-     "the Create Connection File tool"),
-    (re.compile(r"'agsadmin services'"), "the List Services tool"),
-    (re.compile(r"'stop --journal'"), "Stop Services"),
-    (re.compile(r"pass its bundle with --ca-bundle PATH; use --insecure only"),
-     "give its bundle as the CA Bundle of Create Connection File; skip the check only"),
-    (re.compile(r"raise the limit with --timeout"),
-     "raise the Timeout with Create Connection File"),
-    (re.compile(r"or pass --allow-http"), "or check Allow HTTP in Create Connection File"),
-    (re.compile(r"Give --user NAME"), "Give a user name"),
-    (re.compile(r" or give a fresh --token"), ""),
-    (re.compile(r"What was done is in the results( and the journal)?\."),
-     "What was done is listed below."),
-]
-
-
-def toolbox_hint(hint):
-    """The core's hint reworded for a GP tool user (no command-line options)."""
-    text = hint or ""
-    for pattern, replacement in _HINT_WORDING:
-        text = pattern.sub(replacement, text)
-    return text
+#: The toolbox's words for the actions a core hint suggests (errors.CLI_WORDS has the keys).
+TOOLBOX_WORDS = {
+    "keep_password": "store it with the Create Connection File tool, or set "
+                     "AGSADMIN_PASSWORD",
+    "sign_in_again": "run Create Connection File again",
+    "create_connection": "create one with the Create Connection File tool",
+    "list_services": "list what exists with the List Services tool",
+    "stop_journal": "Stop Services",
+    "use_ca_bundle": "give its bundle as the CA Bundle of Create Connection File",
+    "skip_tls_check": "skip the certificate check",
+    "raise_timeout": "raise the Timeout with Create Connection File",
+    "allow_http": "check Allow HTTP in Create Connection File",
+    "give_user": "give a user name",
+}
 
 
 def error_text(exc):
@@ -75,9 +62,8 @@ def error_text(exc):
 
     The core guarantees that neither ``message`` nor ``hint`` holds a secret.
     """
-    message = getattr(exc, "message", None) or str(exc)
-    hint = toolbox_hint(getattr(exc, "hint", None))
-    return "%s %s" % (message, hint) if hint else message
+    describe = getattr(exc, "describe", None)
+    return describe(TOOLBOX_WORDS) if describe is not None else str(exc)
 
 
 def unexpected_text(exc):

@@ -1,5 +1,7 @@
 """agsadmin_core.toolbox on its own: no arcpy, no HTTP, plain values in and out."""
 
+import io
+import os
 import re
 import sys
 
@@ -18,33 +20,40 @@ def _error_classes():
     return found
 
 
-CLI_WORDS = re.compile(r"--[a-z]|agsadmin (login|services)|'stop --journal'")
+CLI_WORDS = re.compile(r"--[a-z]|agsadmin (login|services|stop)|'stop --journal'")
+CORE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))), "agsadmin_core")
+
+
+def _core_hint_sources():
+    """Every hint written in the client core (the CLI's own hints may name its options)."""
+    for name in sorted(os.listdir(CORE)):
+        if name.endswith(".py") and name not in ("cli.py", "toolbox.py"):
+            text = io.open(os.path.join(CORE, name), encoding="utf-8").read()
+            for match in re.finditer(r"(?:hint=|default_hint = )\(?((?:\s*\"[^\"]*\")+)", text):
+                yield name, "".join(re.findall(r'"([^"]*)"', match.group(1)))
+
+
+def test_both_front_ends_word_the_same_actions():
+    assert sorted(toolbox.TOOLBOX_WORDS) == sorted(errors.CLI_WORDS)
+
+
+def test_core_hints_name_actions_not_command_line_options():
+    hints = list(_core_hint_sources())
+    assert len(hints) >= 10
+    for name, hint in hints:
+        assert not CLI_WORDS.search(hint), (name, hint)
+        for key in re.findall(r"{(\w+)}", hint):
+            assert key in errors.CLI_WORDS, (name, key)
 
 
 @pytest.mark.parametrize("cls", _error_classes(), ids=lambda c: c.__name__)
-def test_default_hints_name_tools_not_command_line_options(cls):
-    assert not CLI_WORDS.search(toolbox.toolbox_hint(cls.default_hint))
-
-
-@pytest.mark.parametrize("hint", [
-    "Give --user NAME or a connection file.",
-    "Use the https URL (port 6443 on a direct install), or pass --allow-http if this network "
-    "is trusted.",
-    "Create one with 'agsadmin login --save FILE'.",
-    "Remove it from the file and store the password with 'agsadmin login'.",
-    "Store it once with 'agsadmin --server URL --user siteadmin login', or set "
-    "AGSADMIN_PASSWORD.",
-    "Give the file that 'stop --journal' wrote.",
-    "Nothing was changed. List services with 'agsadmin services'; System, Utilities and Hosted "
-    "are reached only when named, e.g. Utilities/*.",
-    "Use it from ArcGIS Pro while signed in to the portal, or make a connection with a user "
-    "name (agsadmin login --save FILE).",
-    "What was done is in the results and the journal.",
-])
-def test_known_core_hints_are_reworded(hint):
-    text = toolbox.toolbox_hint(hint)
-    assert not CLI_WORDS.search(text), text
-    assert "results" not in text
+def test_default_hints_read_well_in_both_front_ends(cls):
+    exc = cls("Something happened.", []) if cls is errors.BatchFailed \
+        else cls("Something happened.")
+    in_toolbox = toolbox.error_text(exc)
+    assert not CLI_WORDS.search(in_toolbox) and "{" not in in_toolbox
+    assert "{" not in str(exc)
 
 
 def test_error_text_keeps_the_message_and_rewords_the_hint():
