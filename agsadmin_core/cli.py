@@ -82,7 +82,8 @@ def _add_change_options(parser, verb):
     parser.add_argument("--wait-timeout", metavar="S", type=float, default=120.0,
                         help="seconds to wait for the new states (default 120)")
     parser.add_argument("--parallel", metavar="N", type=int, default=4,
-                        help="services handled at once, one request each (default 4)")
+                        help="requests at once: batches on 10.3+, else single services "
+                             "(default 4)")
     parser.add_argument("--no-batch", action="store_true",
                         help="never use the server's %sServices batch operation" % verb)
 

@@ -24,8 +24,8 @@ from .workers import run_bounded
 
 STARTED_STATE, STOPPED_STATE = "STARTED", "STOPPED"
 
-#: Services per stopServices/startServices call: large enough to save requests, small enough
-#: that progress, cancellation and the journal move in useful steps.
+#: Most services per stopServices/startServices call: large enough to save requests, small
+#: enough that progress, cancellation and the journal move in useful steps.
 BATCH_SIZE = 25
 
 # Result statuses.
@@ -196,7 +196,8 @@ class ServicesManager(object):
                 each one, so the services can be restarted exactly (see :meth:`start`).
             dry_run: return the plan (status ``planned``/``skipped``) and change nothing.
             wait: poll until each service really reports STOPPED, up to ``timeout`` seconds.
-            parallel: services handled at once when the server has no batch operation.
+            parallel: requests at once: batches of up to 25 services on 10.3+, else
+                single services.
             batch: use stopServices (default: when the server has it, 10.3+).
             reporter: a :class:`Reporter` for progress and cancellation.
 
@@ -371,25 +372,33 @@ class ServicesManager(object):
             run_bounded(one, todo, workers=parallel, cancelled=reporter.cancelled,
                         on_done=record)
             return done
-        for start in range(0, total, BATCH_SIZE):
-            if reporter.cancelled():
-                break
-            chunk = todo[start:start + BATCH_SIZE]
-            try:
-                getattr(self, verb + "_services")([i.service_ref for i in chunk])
-            except AdminError as exc:
+        def send(chunk):
+            getattr(self, verb + "_services")([i.service_ref for i in chunk])
+            return None
+
+        def chunk_done(chunk, error):
+            if isinstance(error, AdminError):
                 # The batch answer names no service: redo this chunk one by one to learn
                 # which failed and why (start and stop are idempotent).
                 reporter.warning("%sServices failed (%s); retrying one by one."
-                                 % (verb, _short(exc)))
+                                 % (verb, _short(error)))
                 run_bounded(one, chunk, workers=parallel, cancelled=reporter.cancelled,
                             on_done=record)
-                continue
+                return
+            if error is not None:
+                raise error
             # The batch did its work: put all of it on record before any callback runs.
             if book is not None:
                 book.mark_many([i.ref for i in chunk], _journal_state(verb, OK))
             for info in chunk:
                 record(info, (OK, None), journal=False)
+
+        # The server works through a batch one service at a time, so the chunks go out
+        # `parallel` at once, sized to spread the work evenly (at most BATCH_SIZE each).
+        size = max(1, min(BATCH_SIZE, -(-total // max(1, parallel))))
+        chunks = [todo[i:i + size] for i in range(0, total, size)]
+        run_bounded(send, chunks, workers=parallel, cancelled=reporter.cancelled,
+                    on_done=chunk_done)
         return done
 
     def _wait_for(self, target, requested, results, timeout, reporter, book):

@@ -6,6 +6,10 @@ in one process, alternating, so the ratio holds on a noisy machine. Prints figur
 nothing (targets: at least 4x faster, at most services x 2 + 10 requests).
 
     python benchmarks/stop_start.py [--services 200] [--latency 20] [--rounds 3]
+                                    [--service-op-ms 0]
+
+With --service-op-ms the server also spends that long on each state change, inside a batch
+too: the batch then saves round trips but not the server's own work.
 """
 
 from __future__ import print_function
@@ -63,8 +67,12 @@ def main():
     parser.add_argument("--services", type=int, default=200)
     parser.add_argument("--latency", type=int, default=20, help="ms per request")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--service-op-ms", type=int, default=0,
+                        help="server time per service state change, also inside a batch "
+                             "(the sandbox charges it per service, sequentially)")
     args = parser.parse_args()
-    with Sandbox(services=args.services, latency_ms=args.latency) as sandbox:
+    with Sandbox(services=args.services, latency_ms=args.latency,
+                 service_op_ms=args.service_op_ms) as sandbox:
         refs = [r for r in sandbox.site.service_refs() if r.lower().startswith("bulk")]
         sides = [("loop (one request per service)", loop_cycle, {}),
                  ("agsadmin (default: batch on 10.3+)", agsadmin_cycle, {}),
@@ -74,8 +82,8 @@ def main():
         for _ in range(args.rounds):
             for name, cycle, options in sides:
                 figures[name].append(measure(sandbox, cycle, refs, **options))
-    print("stop + start of %d services, %d ms latency per request, %d rounds (median)"
-          % (len(refs), args.latency, args.rounds))
+    print("stop + start of %d services, %d ms latency per request, %d ms per state change, "
+          "%d rounds (median)" % (len(refs), args.latency, args.service_op_ms, args.rounds))
     print("%-38s %10s %10s %8s" % ("", "seconds", "requests", "speed-up"))
     base = statistics.median(t for t, _ in figures[sides[0][0]])
     for name, _, _ in sides:

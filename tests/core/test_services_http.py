@@ -105,10 +105,22 @@ def test_batch_on_10_3_and_later_within_the_request_budget(make_sandbox, connect
     sb.clear_requests()
     results = server.services.stop(["Bulk*/*"])
     assert len(results) == 100 and set(r.status for r in results) == set(["ok"])
-    assert admin_calls(sb, "stopServices") and not admin_calls(sb, "stop")
+    # 100 services, 4 at once: four batches of 25 sent side by side, no single stops.
+    assert len(admin_calls(sb, "stopServices")) == 4 and not admin_calls(sb, "stop")
     assert len(sb.requests) <= 2 * 100 + 10
     assert set(sb.site.service_state(r.service) for r in results) == \
         set([("STOPPED", "STOPPED")])
+
+
+def test_small_selections_spread_over_parallel_batches(make_sandbox, connect):
+    sb = make_sandbox(services=50)
+    server = connect(sb)
+    sb.clear_requests()
+    server.services.stop(["Bulk01/Svc000*", "Bulk01/Svc001*"], parallel=3)  # 19 services
+    assert len(admin_calls(sb, "stopServices")) == 3
+    sb.clear_requests()
+    server.services.start(["Bulk01/*"], parallel=1)
+    assert len(admin_calls(sb, "startServices")) == 1
 
 
 def test_one_request_per_service_on_10_1(make_sandbox, connect):
