@@ -107,6 +107,8 @@ def build_parser():
     login.add_argument("--no-keyring", action="store_true",
                        help="check the credentials but do not store the password")
 
+    command("logout", "remove the password that 'login' stored in the OS keyring")
+
     services = command("services", "list services with their configured and real-time state")
     services.add_argument("patterns", nargs="*", metavar="PATTERN",
                           help="names or globs (Maps/*, *.MapServer) or @list-file")
@@ -264,6 +266,21 @@ def cmd_login(args, out, reporter):
     return EXIT_OK
 
 
+def cmd_logout(args, out, reporter):
+    from .connection import delete_password
+    info = connection_info(args)
+    removed = delete_password(info.urls.admin, info.username)
+    if args.json:
+        output.write_json({"server": info.urls.site, "user": info.username,
+                           "removed": removed}, out)
+    elif removed:
+        out.write("Removed the stored password of %s at %s.\n" % (info.username,
+                                                                  info.urls.site))
+    else:
+        out.write("No stored password for %s at %s.\n" % (info.username, info.urls.site))
+    return EXIT_OK
+
+
 def cmd_services(args, out, reporter):
     with connect(args, reporter) as server:
         infos = server.services.list(folder=args.folder, patterns=args.patterns)
@@ -336,7 +353,7 @@ def cmd_info(args, out, reporter):
     return EXIT_OK
 
 
-HANDLERS = {"login": cmd_login, "services": cmd_services, "stop": cmd_stop,
+HANDLERS = {"login": cmd_login, "logout": cmd_logout, "services": cmd_services, "stop": cmd_stop,
             "start": cmd_start, "sandbox": cmd_sandbox, "demo": cmd_demo, "info": cmd_info}
 
 

@@ -155,15 +155,14 @@ def store_password(admin_url, username, password):
 
 
 def delete_password(admin_url, username):
-    """Remove a stored password; True when one was removed."""
-    keyring = _keyring()
-    if keyring is None:
+    """Remove a stored password; True when one was there and is gone."""
+    if read_keyring_password(admin_url, username) is None:
         return False
     try:
-        keyring.delete_password(keyring_service(admin_url), username)
-        return True
-    except Exception:  # noqa: BLE001
+        _keyring().delete_password(keyring_service(admin_url), username)
+    except Exception:  # noqa: BLE001 - backends raise many kinds; report "not removed"
         return False
+    return read_keyring_password(admin_url, username) is None
 
 
 def find_password(admin_url, username, prompt=True, environ=None):

@@ -154,6 +154,19 @@ def test_login_stores_in_keyring_and_saves_a_file_without_secrets(sandbox, site,
     assert "Maps/Parcels.MapServer" in listed.out
 
 
+def test_logout_removes_the_stored_password(sandbox, memory_keyring, monkeypatch):
+    base = ["--server", sandbox.url, "--user", CANARY_USER]
+    monkeypatch.setenv("AGSADMIN_PASSWORD", CANARY_PASSWORD)
+    assert run(*(base + ["login"])).code == 0
+    monkeypatch.delenv("AGSADMIN_PASSWORD")
+    assert run(*(base + ["services", "Maps/*"])).code == 0      # from the keyring
+    result = run(*(base + ["logout"]))
+    assert result.code == 0 and "Removed" in result.out
+    assert CANARY_PASSWORD not in memory_keyring.store.values()
+    assert run(*(base + ["services", "Maps/*"])).code == 3      # nothing stored any more
+    assert "No stored password" in run(*(base + ["logout"])).out
+
+
 def test_given_token_canary_never_echoed(sandbox):
     result = run("--server", sandbox.url, "--token", "Canary-Token-42", "services")
     assert result.code == 3
