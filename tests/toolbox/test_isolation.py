@@ -154,15 +154,21 @@ def _child(tmp_path, tooldir, stubroot, mode, job, args, env_extra=None):
     return json.loads(lines[-1][len("RESULT "):])
 
 
+def _toolbox_and_connection(tmp_path, sandbox, core=True):
+    """A copied toolbox and a connection file for the sandbox, as each test starts."""
+    from agsadmin_core.connection import ConnectionInfo
+    tooldir, stubroot = _copy_toolbox(tmp_path, core=core)
+    connection = os.path.join(str(tmp_path), "site.agsadmin.json")
+    ConnectionInfo(sandbox.url, username=CANARY_USER).save(connection)
+    return tooldir, stubroot, connection
+
+
 def _mode():
     return "arcmap" if sys.version_info[0] == 2 else "pro"
 
 
 def test_a_copied_toolbox_runs_with_its_own_core(tmp_path, sandbox):
-    from agsadmin_core.connection import ConnectionInfo
-    tooldir, stubroot = _copy_toolbox(tmp_path)
-    connection = os.path.join(str(tmp_path), "site.agsadmin.json")
-    ConnectionInfo(sandbox.url, username=CANARY_USER).save(connection)
+    tooldir, stubroot, connection = _toolbox_and_connection(tmp_path, sandbox)
     out = _child(tmp_path, tooldir, stubroot, _mode(), "run", [connection],
                  {"AGSADMIN_PASSWORD": CANARY_PASSWORD})
     assert out["core"].startswith(os.path.join(tooldir, "agsadmin_core") + os.sep)
@@ -174,10 +180,7 @@ def test_a_copied_toolbox_runs_with_its_own_core(tmp_path, sandbox):
 
 
 def test_opening_the_toolbox_imports_no_http_or_keyring(tmp_path, sandbox):
-    from agsadmin_core.connection import ConnectionInfo
-    tooldir, stubroot = _copy_toolbox(tmp_path)
-    connection = os.path.join(str(tmp_path), "site.agsadmin.json")
-    ConnectionInfo(sandbox.url, username=CANARY_USER).save(connection)
+    tooldir, stubroot, connection = _toolbox_and_connection(tmp_path, sandbox)
     out = _child(tmp_path, tooldir, stubroot, _mode(), "open", [connection, sandbox.url])
     # Loading and building every tool's parameters imports nothing of ours or the network's;
     # nor does opening each dialog.
@@ -190,10 +193,7 @@ def test_opening_the_toolbox_imports_no_http_or_keyring(tmp_path, sandbox):
 
 
 def test_without_its_core_the_toolbox_opens_and_says_what_is_missing(tmp_path, sandbox):
-    from agsadmin_core.connection import ConnectionInfo
-    tooldir, stubroot = _copy_toolbox(tmp_path, core=False)
-    connection = os.path.join(str(tmp_path), "site.agsadmin.json")
-    ConnectionInfo(sandbox.url, username=CANARY_USER).save(connection)
+    tooldir, stubroot, connection = _toolbox_and_connection(tmp_path, sandbox, core=False)
     out = _child(tmp_path, tooldir, stubroot, _mode(), "nocore", [connection])
     severity, text = out["validation"]
     assert severity == 2 and "Keep the folder agsadmin_core beside AGSAdmin.pyt" in text
@@ -205,10 +205,7 @@ def test_without_its_core_the_toolbox_opens_and_says_what_is_missing(tmp_path, s
 
 
 def test_without_requests_a_run_says_what_is_missing(tmp_path, sandbox):
-    from agsadmin_core.connection import ConnectionInfo
-    tooldir, stubroot = _copy_toolbox(tmp_path)
-    connection = os.path.join(str(tmp_path), "site.agsadmin.json")
-    ConnectionInfo(sandbox.url, username=CANARY_USER).save(connection)
+    tooldir, stubroot, connection = _toolbox_and_connection(tmp_path, sandbox)
     out = _child(tmp_path, tooldir, stubroot, _mode(), "norequests", [connection],
                  {"AGSADMIN_PASSWORD": CANARY_PASSWORD})
     assert out["validation"] == [0, ""]   # validation never needs requests
