@@ -66,10 +66,13 @@ class Selector(object):
     Args:
         patterns: names and globs; ``@path`` entries are read from that file.
         folder: an optional folder that every selected service must be in.
+        include_protected: with no patterns, select System, Utilities and Hosted too
+            (a full inventory); patterns keep their own rule either way.
     """
 
-    def __init__(self, patterns=None, folder=None):
+    def __init__(self, patterns=None, folder=None, include_protected=False):
         self.patterns = expand_list_files(patterns or [])
+        self.include_protected = include_protected
         self.folder = (folder or "").strip("/") or None
         if self.folder is not None and "/" in self.folder:
             raise InvalidInput("'%s' is not a folder name: folders have one level." % folder)
@@ -101,7 +104,8 @@ class Selector(object):
         if self.folder is not None and ref.folder.lower() != self.folder.lower():
             return False
         if not self.patterns:
-            return self.folder is not None or not _protected(ref, is_default)
+            return self.folder is not None or self.include_protected or \
+                not _protected(ref, is_default)
         hit = False
         for pattern in self.patterns:
             if _match(pattern, ref, is_default, named_folder=self.folder):

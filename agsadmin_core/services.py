@@ -129,8 +129,11 @@ class ServicesManager(object):
 
     # -- listing ----------------------------------------------------------------------
 
-    def list(self, folder=None, patterns=None, parallel=4):
+    def list(self, folder=None, patterns=None, parallel=4, include_protected=False):
         """Services with their states, optionally limited to a folder and/or patterns.
+
+        Without patterns, System, Utilities and Hosted are left out unless
+        ``include_protected`` (every service of the site, e.g. for a picker).
 
         Reads the root listing, then one status report per folder that the selection can
         reach (so ``Maps/*`` costs two requests, whatever the size of the site).
@@ -139,7 +142,8 @@ class ServicesManager(object):
             NotFound: ``folder`` does not exist.
             InvalidInput: a malformed pattern.
         """
-        selector = patterns if isinstance(patterns, Selector) else Selector(patterns, folder)
+        selector = patterns if isinstance(patterns, Selector) else \
+            Selector(patterns, folder, include_protected)
         folders, _ = self.folders()
         names = [""] + list(folders)
         if selector.folder is not None and not selector.folders_needed(names):

@@ -491,12 +491,12 @@ def _fill(catalog, path, signin):
             # One attempt each: the picker is a convenience, not worth a wait.
             retry=RetryPolicy(lock_attempts=1, connect_attempts=1))
         try:
-            folders, _ = server.services.folders()
-            # Every folder named, so System, Utilities and Hosted are listed too.
-            infos = server.services.list(patterns=["*"] + ["%s/*" % f for f in folders])
+            infos = server.services.list(include_protected=True)
         finally:
             server.close()
-        catalog.folders = sorted(folders, key=lambda f: f.lower())
+        # Folders that hold services: an empty one has nothing to pick.
+        catalog.folders = sorted(set(i.folder for i in infos if i.folder),
+                                 key=lambda f: f.lower())
         catalog.types = sorted(set(i.type for i in infos))
         catalog.services = [i.ref for i in infos]
         catalog.state = READY

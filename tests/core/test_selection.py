@@ -93,3 +93,9 @@ def test_deep_paths_are_refused():
         Selector(["a/b/c"])
     with pytest.raises(InvalidInput):
         Selector(None, folder="a/b")
+
+
+def test_include_protected_lists_the_whole_site_but_patterns_keep_their_rule():
+    everything = Selector(None, include_protected=True)
+    assert everything.matches(GEOMETRY) and everything.matches(HOSTED)
+    assert not Selector(["*"], include_protected=True).matches(GEOMETRY)

@@ -341,3 +341,14 @@ def test_without_a_report_resource_each_status_is_read(sandbox, connect):
     assert len(admin_calls(sandbox, "status")) == len(infos)
     results = server.services.stop(["Maps/*"])
     assert all(sandbox.site.service_state(r.service)[1] == "STOPPED" for r in results)
+
+
+def test_a_full_inventory_in_one_listing(sandbox, connect):
+    server = connect()
+    sandbox.clear_requests()
+    refs = [i.ref for i in server.services.list(include_protected=True)]
+    assert refs == sorted(sandbox.site.service_refs(), key=lambda r: (
+        r.rpartition("/")[0].lower(), r.rpartition("/")[2].split(".")[0].lower(),
+        r.rpartition(".")[2]))
+    roots = [r for r in sandbox.requests if r["path"] == "/arcgis/admin/services"]
+    assert len(roots) == 1

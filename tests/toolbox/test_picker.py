@@ -27,6 +27,8 @@ def test_the_list_is_fetched_once_per_connection_file(tbx, sandbox, conn):
     assert "Maps" in params.get("folder").filter.list
     fetched = len(sandbox.requests)
     assert fetched > 0
+    # One root listing: the inventory reads it once, then one report per folder.
+    assert [r["path"] for r in sandbox.requests].count("/arcgis/admin/services") == 1
     # A new dialog (a new tool object, as ArcGIS makes one each time) and another tool: the
     # cache is module-level, so no request at all.
     again = gp.validate(tbx, "StartServices", edits=[("connection_file", conn)])
