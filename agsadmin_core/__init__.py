@@ -11,7 +11,7 @@ Importing the package is cheap: ``requests`` is imported when a connection is ma
 
 import logging
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: F401
 
 from .errors import AdminError, AdminLockBusy, AuthenticationFailed, BatchFailed, \
     Cancelled, ConnectionFailed, InvalidInput, NotFound, NotJSON, RequestTimeout, \
@@ -19,12 +19,15 @@ from .errors import AdminError, AdminLockBusy, AuthenticationFailed, BatchFailed
 from .journal import Journal  # noqa: E402
 from .reporter import Reporter  # noqa: E402
 from .server import Server  # noqa: E402
-from .services import ServiceInfo, ServiceResult  # noqa: E402
+from .batch import BatchOptions  # noqa: E402
+from .results import BatchResult, ServiceResult  # noqa: E402
+from .services import ServiceInfo  # noqa: E402
 
 # A library never configures logging; it only makes sure it is silent by default.
 logging.getLogger(__name__).addHandler(logging.NullHandler())
 
-__all__ = ["Server", "Reporter", "Journal", "ServiceInfo", "ServiceResult", "AdminError",
+__all__ = ["Server", "Reporter", "Journal", "ServiceInfo", "ServiceResult", "BatchResult",
+           "BatchOptions", "AdminError",
            "AdminLockBusy", "AuthenticationFailed", "BatchFailed", "Cancelled",
            "ConnectionFailed", "InvalidInput", "NotFound", "NotJSON", "RequestTimeout",
            "ServerError", "TLSError", "TokenRejected"]

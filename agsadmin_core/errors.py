@@ -135,23 +135,29 @@ class InvalidInput(AdminError, ValueError):
 
 
 class Cancelled(AdminError):
-    """The user cancelled; what was done before is in ``results`` and the journal.
+    """The user cancelled; what was done before is in ``result`` and its journal.
 
-    ``results`` holds a result per service (status ``cancelled`` for those never started),
-    or is empty when the cancel came before any service was handled.
+    ``result`` is the run's :class:`~agsadmin_core.results.BatchResult` (status ``cancelled``
+    for the services never begun), or None when the cancel came before any service was
+    handled. ``results`` is its list of service results (empty without one).
     """
 
-    def __init__(self, message, results=None, **kwargs):
+    def __init__(self, message, result=None, **kwargs):
         AdminError.__init__(self, message, **kwargs)
-        self.results = list(results or [])
+        self.result = result
+        self.results = list(result) if result is not None else []
 
 
 class BatchFailed(AdminError):
-    """Some services of a batch failed; ``results`` holds the outcome of every service."""
+    """Some services of a batch failed. ``result`` is the run's
+    :class:`~agsadmin_core.results.BatchResult` (every service's outcome, and the journal);
+    ``results`` its list of service results."""
 
-    def __init__(self, message, results, operation=None):
-        AdminError.__init__(self, message, operation=operation)
-        self.results = list(results)
+    def __init__(self, message, result, operation=None):
+        AdminError.__init__(self, message, operation=operation or
+                            getattr(result, "operation", None))
+        self.result = result
+        self.results = list(result)
 
     @property
     def failures(self):

@@ -6,8 +6,6 @@ gives ``server.services`` (and, as later resources arrive, ``server.site``, ``se
 when a connection is made, so importing the package stays cheap for the toolbox.
 """
 
-import re
-
 from .auth import GivenToken, PasswordTokenProvider, PortalTokenProvider, \
     SigninTokenProvider, ensure_safe_transport
 from .connection import AUTH_PRO_SIGNIN, ConnectionInfo, find_password
@@ -26,8 +24,7 @@ class Server(object):
 
     def __init__(self, session):
         self.session = session
-        self.services = ServicesManager(self)
-        self._root = None
+        self.services = ServicesManager(session)
 
     @classmethod
     def connect(cls, url, username=None, password=None, token=None, portal_url=None,
@@ -114,22 +111,10 @@ class Server(object):
         return self.session.urls.site
 
     def root(self):
-        """The admin root resource: ``currentVersion``, ``fullVersion``, ``resources``."""
-        if self._root is None:
-            self._root = self.session.call("", operation="admin root", safe_to_repeat=True)
-        return self._root
+        """The admin root resource (see :meth:`AdminSession.root`)."""
+        return self.session.root()
 
     @property
     def version(self):
-        """The server version as a tuple of ints, e.g. ``(11, 3)`` or ``(10, 5, 1)``.
-
-        ``fullVersion`` where the server gives it; else ``currentVersion``, which 10.5.1
-        writes as the number 10.51 (admin-api.md 9.1).
-        """
-        root = self.root()
-        text = root.get("fullVersion")
-        if not text:
-            number = str(root.get("currentVersion", "0"))
-            major, _, minor = number.partition(".")
-            text = ".".join([major] + list(minor)) if len(minor) > 1 else number
-        return tuple(int(p) for p in re.findall(r"\d+", str(text))[:3]) or (0,)
+        """The server version as a tuple of ints, e.g. ``(11, 3)``."""
+        return self.session.version

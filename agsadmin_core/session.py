@@ -10,12 +10,13 @@ expires and once more after a 498/499, and retries the admin lock with backoff.
 import json
 import logging
 import random
+import re
 import threading
 import time
 
 import requests
 
-from . import __version__
+from .version import __version__
 from ._compat import monotonic, quote
 from .errors import AdminError, ConnectionFailed, NotJSON, RequestTimeout, ServerError, \
     TLSError, TokenRejected, from_envelope, is_error_body, is_lock_message
@@ -87,6 +88,7 @@ class AdminSession(object):
         self.http.mount("http://", adapter)
         self._token = None
         self._token_lock = threading.Lock()
+        self._root = None
         #: Number of HTTP requests sent; benchmarks and tests read it.
         self.request_count = 0
         self._count_lock = threading.Lock()
@@ -99,6 +101,30 @@ class AdminSession(object):
 
     def close(self):
         self.http.close()
+
+    # -- the site ---------------------------------------------------------------------------
+
+    def root(self):
+        """The admin root resource (``currentVersion``, ``fullVersion``, ``resources``), read
+        once per session: reading it proves that the token works on the admin API."""
+        if self._root is None:
+            self._root = self.call("", operation="admin root", safe_to_repeat=True)
+        return self._root
+
+    @property
+    def version(self):
+        """The server version as a tuple of ints, e.g. ``(11, 3)`` or ``(10, 5, 1)``.
+
+        ``fullVersion`` where the server gives it; else ``currentVersion``, which 10.5.1
+        writes as the number 10.51 (admin-api.md 9.1).
+        """
+        root = self.root()
+        text = root.get("fullVersion")
+        if not text:
+            number = str(root.get("currentVersion", "0"))
+            major, _, minor = number.partition(".")
+            text = ".".join([major] + list(minor)) if len(minor) > 1 else number
+        return tuple(int(p) for p in re.findall(r"\d+", str(text))[:3]) or (0,)
 
     # -- the token ----------------------------------------------------------------------
 

@@ -70,7 +70,7 @@ def test_stop_then_restart_exactly_from_the_journal(sandbox, connect, tmp_path):
         want = "STOPPED" if ref in already else "STARTED"
         assert sandbox.site.service_state(ref) == (want, want)
     sandbox.clear_requests()
-    assert server.services.start(journal=journal) == []
+    assert list(server.services.start(journal=journal)) == []
     assert not admin_calls(sandbox, "start") and not admin_calls(sandbox, "startServices")
 
 
