@@ -6,12 +6,9 @@ gives ``server.services`` (and, as later resources arrive, ``server.site``, ``se
 when a connection is made, so importing the package stays cheap for the toolbox.
 """
 
-from .auth import GivenToken, PasswordTokenProvider, PortalTokenProvider, \
-    SigninTokenProvider, ensure_safe_transport
-from .connection import AUTH_PRO_SIGNIN, ConnectionInfo, find_password
-from .errors import AuthenticationFailed
+from .connect import open_server
+from .connection import ConnectionInfo
 from .services import ServicesManager
-from .urls import parse_portal_url, parse_server_url
 
 
 class Server(object):
@@ -35,66 +32,31 @@ class Server(object):
         Credentials, first found wins: ``token``; ``signin`` (a callable giving a host
         application's portal token, e.g. ArcGIS Pro's); ``password``; then the chain of
         :func:`~agsadmin_core.connection.find_password` for ``username`` (environment,
-        keyring, prompt). With ``portal_url`` the token comes from that Portal.
+        keyring, prompt). With ``portal_url`` the token comes from that Portal. See
+        :func:`~agsadmin_core.connect.open_server`.
 
         Raises:
             InvalidInput: a bad URL, or credentials over plain http without ``allow_http``.
             AuthenticationFailed: no password found, or the server refused it.
             ConnectionFailed: the site cannot be reached.
         """
-        from .session import AdminSession  # imports requests: only when connecting
-
-        urls = parse_server_url(url)
-        if token:
-            provider = GivenToken(token, referer=urls.site)
-        elif signin is not None:
-            provider = SigninTokenProvider(signin)
-        else:
-            if password is None:
-                password, _ = find_password(urls.admin, username, prompt=prompt)
-            if portal_url:
-                provider = PortalTokenProvider(parse_portal_url(portal_url), username,
-                                               password)
-            else:
-                provider = PasswordTokenProvider(username, password)
-        ensure_safe_transport(urls, allow_http)
-        session = AdminSession(urls, provider, verify=verify, timeout=timeout, http=http,
-                               retry=retry)
-        server = cls(session)
-        if sign_in_now:
-            try:
-                # Read the admin root now: it proves the token (a given one too) works on
-                # the admin API, and its version decides which operations exist.
-                server.root()
-            except Exception:
-                session.close()
-                raise
-        return server
+        info = ConnectionInfo(url, username=username, portal_url=portal_url, verify=verify,
+                              allow_http=allow_http, timeout=timeout)
+        return open_server(info, signin=signin, password=password, token=token,
+                           prompt=prompt, retry=retry, http=http, sign_in_now=sign_in_now)
 
     @classmethod
     def from_connection_file(cls, path, **overrides):
-        """Connect with the settings of a ``*.agsadmin.json`` file; keywords override them."""
-        info = ConnectionInfo.load(path)
-        return cls.connect_info(info, **overrides)
+        """Connect with the settings of a ``*.agsadmin.json`` file. Keywords are those of
+        :func:`~agsadmin_core.connect.open_server` (``signin``, ``password``, ``token``,
+        ``prompt``, ``retry``)."""
+        return open_server(ConnectionInfo.load(path), **overrides)
 
     @classmethod
     def connect_info(cls, info, **overrides):
-        """Connect with a :class:`~agsadmin_core.connection.ConnectionInfo`.
-
-        Raises:
-            AuthenticationFailed: the file asks for the ArcGIS Pro sign-in and no ``signin``
-                source (nor a token) was given.
-        """
-        options = dict(username=info.username, portal_url=info.portal_url,
-                       verify=info.verify, allow_http=info.allow_http, timeout=info.timeout)
-        options.update(overrides)
-        if info.auth == AUTH_PRO_SIGNIN and not options.get("signin") and \
-                not options.get("token"):
-            raise AuthenticationFailed(
-                "This connection signs in with the ArcGIS Pro portal sign-in.",
-                hint="Use it from ArcGIS Pro while signed in to the portal; elsewhere "
-                     "{create_connection}, with a user name.")
-        return cls.connect(info.server_url, **options)
+        """Connect with a :class:`~agsadmin_core.connection.ConnectionInfo` (see
+        :func:`~agsadmin_core.connect.open_server`)."""
+        return open_server(info, **overrides)
 
     def __enter__(self):
         return self
