@@ -21,6 +21,7 @@ caller's thread (:func:`~agsadmin_core.workers.run_bounded`).
 
 import collections
 
+from . import options as declared
 from .errors import AdminError, BatchFailed, Cancelled, ConnectionFailed, InvalidInput
 from .jobs import wait_until
 from .journal import CANCELLED_ENTRY, FAILED as JOURNAL_FAILED
@@ -68,15 +69,11 @@ class BatchOptions(collections.namedtuple("BatchOptions",
 
     __slots__ = ()
 
-    #: Defaults, also declared for the command line and the toolbox in ``options.py``.
-    WAIT_TIMEOUT = 120.0
-    PARALLEL = 4
-    MAX_PARALLEL = 32
-
     def __new__(cls, wait=True, timeout=None, parallel=None, batch=None, reporter=None,
                 dry_run=False):
-        timeout = cls.WAIT_TIMEOUT if timeout is None else timeout
-        parallel = cls.PARALLEL if parallel is None else parallel
+        # The defaults and limits are declared once, in options.py.
+        timeout = declared.WAIT_TIMEOUT.default if timeout is None else timeout
+        parallel = declared.PARALLEL.default if parallel is None else parallel
         try:
             timeout = float(timeout)
             parallel = int(parallel)
@@ -85,8 +82,9 @@ class BatchOptions(collections.namedtuple("BatchOptions",
                                "whole number.")
         if not (0 < timeout < float("inf")):
             raise InvalidInput("The wait timeout must be a positive number of seconds.")
-        if not 1 <= parallel <= cls.MAX_PARALLEL:
-            raise InvalidInput("Parallel must be between 1 and %d." % cls.MAX_PARALLEL)
+        if not declared.PARALLEL.minimum <= parallel <= declared.PARALLEL.maximum:
+            raise InvalidInput("Parallel must be between %d and %d."
+                               % (declared.PARALLEL.minimum, declared.PARALLEL.maximum))
         return super(BatchOptions, cls).__new__(cls, bool(wait), timeout, parallel, batch,
                                                 reporter or Reporter(), bool(dry_run))
 

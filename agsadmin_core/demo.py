@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 
-from . import output
+from .cli import printers as output
 from .server import Server
 
 JOURNAL_NAME = "nightly.journal.json"

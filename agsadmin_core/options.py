@@ -1,0 +1,112 @@
+"""Options declared once: name, default, limits and help, for the command line and the toolbox.
+
+The command line builds its argparse options from these declarations (``cli/common.py``);
+``AGSAdmin.pyt`` writes the same defaults and ranges into its parameter table, because loading
+it may import nothing but arcpy, and a test proves that the two agree. The batch engine takes
+its defaults from here too, so a default is written in one place.
+
+This module imports nothing: every layer may use it.
+"""
+
+import math
+
+
+class Option(object):
+    """One option a user can set.
+
+    Attributes:
+        name: the attribute name (``wait_timeout``), also the toolbox parameter's name.
+        flags: the command line flags (``("--wait-timeout",)``).
+        default: the value when none is given.
+        kind: ``float``, ``int``, ``str`` or ``bool`` (a flag: present means True).
+        minimum, maximum: the accepted range for numbers (inclusive).
+        metavar, help: for ``--help``.
+    """
+
+    def __init__(self, name, flags, kind=str, default=None, minimum=None, maximum=None,
+                 metavar=None, help=None):
+        self.name = name
+        self.flags = tuple(flags)
+        self.kind = kind
+        self.default = default
+        self.minimum = minimum
+        self.maximum = maximum
+        self.metavar = metavar
+        self.help = help
+
+    def __repr__(self):
+        return "<Option %s>" % self.name
+
+    def parse(self, text):
+        """``text`` as this option's value, or ValueError with one sentence saying why."""
+        if self.kind in (int, float):
+            try:
+                value = self.kind(text)
+            except (TypeError, ValueError):
+                raise ValueError("%s must be %s, not '%s'" % (
+                    self.flags[0], "a whole number" if self.kind is int else "a number",
+                    text))
+            if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+                raise ValueError("%s must be a finite number, not '%s'" % (self.flags[0], text))
+            if (self.minimum is not None and value < self.minimum) or \
+                    (self.maximum is not None and value > self.maximum):
+                raise ValueError("%s must be between %s and %s, not '%s'"
+                                 % (self.flags[0], _plain(self.minimum), _plain(self.maximum),
+                                    text))
+            return value
+        return text
+
+
+def _plain(number):
+    return ("%g" % number) if number is not None else "any"
+
+
+# -- connecting ---------------------------------------------------------------------------
+
+CONNECTION = Option("connection", ["--connection"], metavar="FILE",
+                    help="a connection file (*.agsadmin.json) made by 'login --save'")
+SERVER = Option("server", ["--server"], metavar="URL",
+                help="site URL, e.g. https://gis.example.com:6443/arcgis")
+USER = Option("user", ["--user"], metavar="NAME", help="administrator user name")
+PORTAL = Option("portal", ["--portal"], metavar="URL",
+                help="Portal that issues tokens for a federated server")
+TOKEN = Option("token", ["--token"], metavar="T",
+               help="use this token instead of a password (it is visible to other users of "
+                    "this machine; prefer AGSADMIN_PASSWORD or the keyring)")
+CA_BUNDLE = Option("ca_bundle", ["--ca-bundle"], metavar="PATH",
+                   help="CA bundle to verify the server's certificate with")
+INSECURE = Option("insecure", ["--insecure"], kind=bool, default=False,
+                  help="do not verify TLS certificates (warns)")
+ALLOW_HTTP = Option("allow_http", ["--allow-http"], kind=bool, default=False,
+                    help="allow credentials over plain http to a non-loopback host")
+TIMEOUT = Option("timeout", ["--timeout"], kind=float, default=60.0, minimum=1, maximum=3600,
+                 metavar="S", help="seconds to wait for each answer (default 60)")
+
+# -- batches of services --------------------------------------------------------------------
+
+FOLDER = Option("folder", ["--folder"], metavar="F", help="only services of this folder")
+DRY_RUN = Option("dry_run", ["--dry-run"], kind=bool, default=False,
+                 help="print the plan and change nothing")
+NO_WAIT = Option("no_wait", ["--no-wait"], kind=bool, default=False,
+                 help="do not wait until each service reports its new state")
+WAIT_TIMEOUT = Option("wait_timeout", ["--wait-timeout"], kind=float, default=120.0,
+                      minimum=1, maximum=86400, metavar="S",
+                      help="seconds to wait for the new states (default 120)")
+PARALLEL = Option("parallel", ["--parallel"], kind=int, default=4, minimum=1, maximum=32,
+                  metavar="N",
+                  help="requests at once: batches on 10.3+, else single services "
+                       "(default 4, at most 32)")
+NO_BATCH = Option("no_batch", ["--no-batch"], kind=bool, default=False,
+                  help="never use the server's batch operation (stopServices...)")
+
+# -- output ---------------------------------------------------------------------------------
+
+JSON = Option("json", ["--json"], kind=bool, default=False,
+              help="print JSON on stdout instead of tables")
+VERBOSE = Option("verbose", ["--verbose", "-v"], kind=bool, default=False,
+                 help="log each request (method, URL without query, status, time) to stderr; "
+                      "secrets are never logged")
+
+#: The options every command accepts, before or after the command name.
+GLOBAL = (CONNECTION, SERVER, USER, PORTAL, TOKEN, CA_BUNDLE, INSECURE, ALLOW_HTTP, TIMEOUT,
+          JSON, VERBOSE)
