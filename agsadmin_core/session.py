@@ -20,6 +20,7 @@ from .version import __version__
 from ._compat import monotonic, quote
 from .errors import AdminError, ConnectionFailed, NotJSON, RequestTimeout, ServerError, \
     TLSError, TokenRejected, from_envelope, is_error_body, is_lock_message
+from .transfer import IncompleteDownload, MultipartBody, save_stream
 from .urls import strip_secrets
 
 log = logging.getLogger(__name__)
@@ -164,7 +165,7 @@ class AdminSession(object):
         return "%s/%s" % (self.urls.admin, quote(path.strip("/"), safe="/"))
 
     def call(self, path, params=None, operation=None, service=None, timeout=None,
-             safe_to_repeat=False):
+             safe_to_repeat=False, files=None, progress=None):
         """POST an admin call with the token in the body and return the parsed JSON.
 
         Args:
@@ -175,12 +176,34 @@ class AdminSession(object):
             timeout: seconds; long operations pass a long one.
             safe_to_repeat: True for reads and idempotent operations (start, stop): they are
                 retried after a dropped connection and while the admin lock is held.
+            files: ``{field: transfer.FilePart}`` to send as ``multipart/form-data``,
+                streamed from disk (and from the first byte again on a retry).
+            progress: ``progress(sent, total)`` for the bytes of ``files``.
 
         Raises:
             AdminError: one of its subclasses, after the retries that are safe.
         """
-        url = self.admin_url(path)
-        operation = operation or path.rstrip("/").rsplit("/", 1)[-1] or "admin"
+        return self._send(self.admin_url(path), params, operation or _last_segment(path),
+                          service, timeout, safe_to_repeat, files=files, progress=progress)
+
+    def download(self, path_or_url, dest, params=None, operation="download", timeout=None,
+                 check=None, progress=None):
+        """Stream a file the server offers (a site backup...) to ``dest``, atomically.
+
+        ``path_or_url`` is a path under the admin root or a full URL on this site. The
+        token goes in the POST body. The bytes go to a temporary file beside ``dest``,
+        which takes the final name only once the size the server announced has arrived and
+        ``check(path)`` (if given) has not raised: an interrupted download never leaves a
+        partial file under the final name. Retried from the start after a dropped
+        connection. Returns a :class:`~agsadmin_core.transfer.Download`.
+        """
+        url = path_or_url if "://" in path_or_url else self.admin_url(path_or_url)
+        return self._send(url, params, operation, None, timeout, True,
+                          download=(dest, check, progress))
+
+    def _send(self, url, params, operation, service, timeout, safe_to_repeat, files=None,
+              progress=None, download=None):
+        """The token, its renewal, and the retries that are safe, around :meth:`post_form`."""
         form = {}
         for key, value in (params or {}).items():
             form[key] = json.dumps(value) if isinstance(value, (dict, list)) else value
@@ -196,7 +219,8 @@ class AdminSession(object):
                     headers["Referer"] = token.referer
             try:
                 return self.post_form(url, data, operation=operation, service=service,
-                                      timeout=timeout, headers=headers)
+                                      timeout=timeout, headers=headers, files=files,
+                                      progress=progress, download=download)
             except TokenRejected:
                 # One automatic sign-in per call (like requests' bounded digest retry).
                 if renewed or token is None or not self.token_provider.can_renew:
@@ -219,8 +243,14 @@ class AdminSession(object):
                 log.info("%s: admin lock held, retrying (%d)", operation, attempt_lock)
                 time.sleep(self.retry.pause(attempt_lock))
 
-    def post_form(self, url, data, operation=None, service=None, timeout=None, headers=None):
+    def post_form(self, url, data, operation=None, service=None, timeout=None, headers=None,
+                  files=None, progress=None, download=None):
         """Send one form POST and return its JSON body; the transport's single choke point.
+
+        With ``files`` the form goes as a streamed multipart body. With ``download``
+        (``(dest, check, progress)``) a file answer is streamed to ``dest`` and a
+        :class:`~agsadmin_core.transfer.Download` returned; a JSON answer (an error
+        envelope) is parsed as usual.
 
         Raises:
             ConnectionFailed, TLSError, RequestTimeout: the request did not get an answer.
@@ -230,27 +260,54 @@ class AdminSession(object):
         """
         data = dict(data)
         data.setdefault("f", "json")
+        headers = dict(headers or {})
         clean_url = strip_secrets(url)
+        body = data
+        if files:
+            body = MultipartBody(data, files, progress)
+            headers["Content-Type"] = body.content_type
         started = monotonic()
         with self._count_lock:
             self.request_count += 1
+        context = dict(operation=operation, service=service, url=clean_url)
         try:
-            response = self.http.post(url, data=data, headers=headers or {},
-                                      timeout=timeout or self.timeout, allow_redirects=False)
+            response = self.http.post(url, data=body, headers=headers,
+                                      timeout=timeout or self.timeout, allow_redirects=False,
+                                      stream=download is not None)
+            log.debug("POST %s -> %s in %.3fs", clean_url, response.status_code,
+                      monotonic() - started)
+            if download is not None and response.status_code == 200 and \
+                    not _is_text(response):
+                dest, check, on_bytes = download
+                try:
+                    return save_stream(response, dest, check=check, progress=on_bytes)
+                except IncompleteDownload as exc:
+                    raise ConnectionFailed("The download from %s stopped early (%s); "
+                                           "nothing was kept." % (clean_url, exc), **context)
         except requests.exceptions.SSLError as exc:
             raise TLSError("TLS check failed for %s: %s." % (clean_url, _reason(exc)),
-                           operation=operation, service=service, url=clean_url)
+                           **context)
         except requests.exceptions.Timeout:
             raise RequestTimeout("No answer from %s within %s seconds."
-                                 % (clean_url, timeout or self.timeout),
-                                 operation=operation, service=service, url=clean_url)
-        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) \
-                as exc:
+                                 % (clean_url, timeout or self.timeout), **context)
+        except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                requests.exceptions.StreamConsumedError) as exc:
             raise ConnectionFailed("Could not connect to %s: %s." % (clean_url, _reason(exc)),
-                                   operation=operation, service=service, url=clean_url)
-        log.debug("POST %s -> %s in %.3fs", clean_url, response.status_code,
-                  monotonic() - started)
+                                   **context)
+        finally:
+            if files:
+                body.close()
         return _parse(response, clean_url, operation, service)
+
+
+def _last_segment(path):
+    return path.rstrip("/").rsplit("/", 1)[-1] or "admin"
+
+
+def _is_text(response):
+    """True for the answers that are messages rather than a file: JSON, text, HTML."""
+    kind = response.headers.get("Content-Type", "").lower()
+    return not kind or any(word in kind for word in ("json", "text/", "html"))
 
 
 def _parse(response, url, operation, service):
