@@ -50,7 +50,7 @@ def agsadmin_cycle(sandbox, refs, **options):
     server = Server.connect(sandbox.url, username=DEMO_USER, password=DEMO_PASSWORD)
     stopped = server.services.stop([PATTERN], **options)
     started = server.services.start([PATTERN], **options)
-    assert all(r.status == "ok" for r in stopped + started), "a service failed"
+    assert all(r.status == "ok" for r in list(stopped) + list(started)), "a service failed"
     assert len(stopped) == len(refs)
     server.close()
 
