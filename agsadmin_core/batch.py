@@ -22,7 +22,8 @@ caller's thread (:func:`~agsadmin_core.workers.run_bounded`).
 import collections
 
 from . import options as declared
-from .errors import AdminError, BatchFailed, Cancelled, ConnectionFailed, InvalidInput
+from .errors import AdminError, AuthenticationFailed, BatchFailed, Cancelled, \
+    ConnectionFailed, InvalidInput
 from .jobs import wait_until
 from .journal import CANCELLED_ENTRY, FAILED as JOURNAL_FAILED
 from .reporter import Reporter
@@ -127,8 +128,10 @@ class BatchEngine(object):
             BatchFailed: some service failed (when ``raise_failures``).
             Cancelled: the reporter said so before every service was handled.
         """
-        op, reporter = operation, options.reporter
+        op = operation
+        self._session.new_run(notice=options.reporter.warning)
         results = collections.OrderedDict()
+        interrupted = []
         todo = []
         for info in infos:
             if op.target is not GONE and info.configured_state == op.target and \
@@ -146,7 +149,7 @@ class BatchEngine(object):
             result = BatchResult(op.name, [results[i.ref] for i in infos], op.done_word,
                                  journal, options.dry_run)
             not_begun = result.having(CANCELLED)
-            if not_begun:
+            if not_begun or interrupted:
                 raise Cancelled("Cancelled: %d of %d services were not %s."
                                 % (len(not_begun), len(todo), op.done_word), result=result,
                                 operation=op.name,
@@ -166,7 +169,14 @@ class BatchEngine(object):
             return finish()
         if journal is not None and op.plans_journal:
             journal.plan([(i.ref, i.realtime_state) for i in todo])
-        outcomes = self._send(op, todo, options, journal)
+        outcomes = {}
+        try:
+            self._send(op, todo, options, journal, outcomes)
+        except KeyboardInterrupt:
+            # Ctrl-C: what was confirmed is kept; the rest is reported as cancelled (a
+            # request under way may still have done its work: the journal keeps those
+            # services, and a restart checks their real state).
+            interrupted.append(True)
         for info in todo:
             status, message = outcomes.get(
                 info.ref, (CANCELLED, "cancelled before it was %s" % op.done_word))
@@ -175,8 +185,11 @@ class BatchEngine(object):
             if status == CANCELLED and journal is not None and op.plans_journal:
                 journal.mark(info.ref, CANCELLED_ENTRY, message)
         requested = [i for i in todo if results[i.ref].status == OK]
-        if options.wait and requested:
-            self._wait(op, requested, results, options, journal)
+        if options.wait and requested and not interrupted:
+            try:
+                self._wait(op, requested, results, options, journal)
+            except KeyboardInterrupt:
+                interrupted.append(True)
         return finish()
 
     # -- sending ----------------------------------------------------------------------------
@@ -186,13 +199,24 @@ class BatchEngine(object):
             return False
         return options.batch is True or self._session.version >= op.batch_since
 
-    def _send(self, op, todo, options, journal):
-        """Ask the server to change each service; returns ``{ref: (status, message)}``."""
+    def _send(self, op, todo, options, journal, done):
+        """Ask the server to change each service; fills ``done`` with ``{ref: (status,
+        message)}`` as answers arrive (so a Ctrl-C keeps what was confirmed).
+
+        Raises:
+            AuthenticationFailed: the sign-in was refused; nothing more was sent.
+        """
         reporter = options.reporter
-        done = {}
         total = len(todo)
+        fatal = []
+
+        def stop_now():
+            return bool(fatal) or reporter.cancelled()
 
         def record(info, outcome, to_journal=True):
+            if isinstance(outcome, AuthenticationFailed):
+                fatal.append(outcome)   # the sign-in is refused: no more attempts at all
+                return
             done[info.ref] = outcome
             if journal is not None and to_journal:
                 state = op.journal_state if outcome[0] == OK else JOURNAL_FAILED
@@ -210,13 +234,17 @@ class BatchEngine(object):
                 if op.safe_to_repeat:
                     return FAILED, _short(exc)
                 return self._outcome_after_lost_answer(op, [info], exc)[info.ref]
+            except AuthenticationFailed as exc:
+                return exc
             except AdminError as exc:
                 return FAILED, _short(exc)
 
         if not self._use_batch(op, todo, options):
-            run_bounded(one, todo, workers=options.parallel, cancelled=reporter.cancelled,
+            run_bounded(one, todo, workers=options.parallel, cancelled=stop_now,
                         on_done=record)
-            return done
+            if fatal:
+                raise fatal[0]
+            return
 
         def send(chunk):
             payload = {"services": [{"folderName": i.folder, "serviceName": i.name,
@@ -234,6 +262,9 @@ class BatchEngine(object):
             return None
 
         def chunk_done(chunk, outcome):
+            if isinstance(outcome, AuthenticationFailed):
+                fatal.append(outcome)
+                return
             if isinstance(outcome, dict):   # the answer was lost; the states tell
                 for info in chunk:
                     record(info, outcome[info.ref])
@@ -243,8 +274,8 @@ class BatchEngine(object):
                 # (only safe operations are resent; the others are read back above).
                 reporter.warning("%s failed (%s); trying the services one by one."
                                  % (op.batch_path, _short(outcome)))
-                run_bounded(one, chunk, workers=options.parallel,
-                            cancelled=reporter.cancelled, on_done=record)
+                run_bounded(one, chunk, workers=options.parallel, cancelled=stop_now,
+                            on_done=record)
                 return
             if outcome is not None:
                 raise outcome
@@ -258,9 +289,10 @@ class BatchEngine(object):
         # `parallel` at once, sized to spread the work evenly (at most BATCH_SIZE each).
         size = max(1, min(BATCH_SIZE, -(-total // options.parallel)))
         chunks = [todo[i:i + size] for i in range(0, total, size)]
-        run_bounded(send, chunks, workers=options.parallel, cancelled=reporter.cancelled,
+        run_bounded(send, chunks, workers=options.parallel, cancelled=stop_now,
                     on_done=chunk_done)
-        return done
+        if fatal:
+            raise fatal[0]
 
     def _outcome_after_lost_answer(self, op, infos, error):
         """The connection dropped after a request that must not be repeated: read the

@@ -10,15 +10,19 @@ import collections
 
 from .auth import GivenToken, PasswordTokenProvider, PortalTokenProvider, \
     SigninTokenProvider, ensure_safe_transport
-from .connection import AUTH_PRO_SIGNIN, find_password, store_password
+from .connection import AUTH_PRO_SIGNIN, PASSWORD_ENV, find_password, \
+    read_keyring_password, store_password
 from .errors import AuthenticationFailed, InvalidInput
 from .urls import parse_portal_url
 
 
-class LoginResult(collections.namedtuple("LoginResult", "site user version source stored")):
+class LoginResult(collections.namedtuple("LoginResult",
+                                         "site user version source stored not_stored")):
     """What :func:`login` did: signed in to ``site`` as ``user`` (server ``version``, a
     tuple), with a password from ``source`` (``given``, ``environment``, ``keyring``,
-    ``prompt``); ``stored`` is True when it was saved in the OS keyring now."""
+    ``prompt``). ``stored`` is True when it was saved in the OS keyring now and reads back;
+    ``not_stored`` says why it was not, when storing was asked for and failed (only possible
+    with the password in the environment, where it is not needed)."""
 
     __slots__ = ()
 
@@ -80,11 +84,24 @@ def login(info, password=None, store=True, prompt=True):
         version = server.version
     finally:
         server.close()
-    stored = False
+    stored, problem = False, None
     if store and source != "keyring":
-        store_password(info.urls.admin, info.username, password)
-        stored = True
-    return LoginResult(info.urls.site, info.username, version, source, stored)
+        try:
+            store_password(info.urls.admin, info.username, password)
+            # A null or fail-silent backend accepts and forgets: only a read-back counts.
+            stored = read_keyring_password(info.urls.admin, info.username) == password
+            if not stored:
+                problem = "the OS keyring accepted it but does not give it back (no usable " \
+                          "keyring backend on this machine)"
+        except AuthenticationFailed as exc:
+            problem = exc.message
+        if problem and source != "environment":
+            raise AuthenticationFailed(
+                "The password is right, but it could not be stored: %s" % problem,
+                operation="login",
+                hint="Where no keyring works (a server without a desktop session), set "
+                     "%s where AGSAdmin runs and {skip_keyring}." % PASSWORD_ENV)
+    return LoginResult(info.urls.site, info.username, version, source, stored, problem)
 
 
 def check_transport(info):

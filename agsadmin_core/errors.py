@@ -23,6 +23,8 @@ CLI_WORDS = {
     "raise_timeout": "raise the limit with --timeout",
     "allow_http": "pass --allow-http",
     "give_user": "give --user NAME or a connection file",
+    "skip_keyring": "run login with --no-keyring (add --save FILE to write the connection "
+                    "file)",
 }
 
 

@@ -38,21 +38,20 @@ class Option(object):
         return "<Option %s>" % self.name
 
     def parse(self, text):
-        """``text`` as this option's value, or ValueError with one sentence saying why."""
+        """``text`` as this option's value, or ValueError saying why ("must be ..."; the
+        caller names the option)."""
         if self.kind in (int, float):
             try:
                 value = self.kind(text)
             except (TypeError, ValueError):
-                raise ValueError("%s must be %s, not '%s'" % (
-                    self.flags[0], "a whole number" if self.kind is int else "a number",
-                    text))
+                raise ValueError("must be %s, not '%s'" % (
+                    "a whole number" if self.kind is int else "a number", text))
             if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
-                raise ValueError("%s must be a finite number, not '%s'" % (self.flags[0], text))
+                raise ValueError("must be a finite number, not '%s'" % text)
             if (self.minimum is not None and value < self.minimum) or \
                     (self.maximum is not None and value > self.maximum):
-                raise ValueError("%s must be between %s and %s, not '%s'"
-                                 % (self.flags[0], _plain(self.minimum), _plain(self.maximum),
-                                    text))
+                raise ValueError("must be between %s and %s, not '%s'"
+                                 % (_plain(self.minimum), _plain(self.maximum), text))
             return value
         return text
 

@@ -18,8 +18,9 @@ import requests
 
 from .version import __version__
 from ._compat import monotonic, quote
-from .errors import AdminError, ConnectionFailed, NotJSON, RequestTimeout, ServerError, \
-    TLSError, TokenRejected, from_envelope, is_error_body, is_lock_message
+from .errors import AuthenticationFailed, ConnectionFailed, NotJSON, \
+    RequestTimeout, ServerError, TLSError, TokenRejected, from_envelope, is_error_body, \
+    is_lock_message
 from .transfer import IncompleteDownload, MultipartBody, save_stream
 from .urls import strip_secrets
 
@@ -38,18 +39,23 @@ class RetryPolicy(object):
         connect_attempts: tries in all when the connection failed before or while sending.
         backoff: first pause in seconds; each later pause doubles, with jitter, up to
             ``max_pause``. Six lock attempts wait about 15 s in all.
+        lock_budget: seconds a whole run (one batch, or one session's calls until the
+            engine starts the next run) may spend waiting for the admin lock, whatever the
+            number of calls: a lock that persists fails every remaining call at once
+            instead of costing each of them its own round of retries.
     """
 
     lock_attempts = 6
     connect_attempts = 3
     backoff = 0.5
     max_pause = 8.0
+    lock_budget = 60.0
 
     def __init__(self, lock_attempts=None, connect_attempts=None, backoff=None,
-                 max_pause=None):
+                 max_pause=None, lock_budget=None):
         for name, value in (("lock_attempts", lock_attempts),
                             ("connect_attempts", connect_attempts), ("backoff", backoff),
-                            ("max_pause", max_pause)):
+                            ("max_pause", max_pause), ("lock_budget", lock_budget)):
             if value is not None:
                 setattr(self, name, value)
 
@@ -78,6 +84,10 @@ class AdminSession(object):
         self.retry = retry or RetryPolicy()
         self.http = http or requests.Session()
         self.http.verify = verify
+        # requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE override session.verify; an
+        # explicit choice (a CA bundle, or no check) is therefore passed with every request,
+        # and the environment applies only when nothing was chosen (verify=True).
+        self._verify = None if verify is True else verify
         self.http.headers["User-Agent"] = "agsadmin/%s %s" % (__version__,
                                                              self.http.headers["User-Agent"])
         if verify is False:
@@ -89,7 +99,10 @@ class AdminSession(object):
         self.http.mount("http://", adapter)
         self._token = None
         self._token_lock = threading.Lock()
+        self._signin_refused = None
         self._root = None
+        self._lock_waited = 0.0
+        self._lock_budget_lock = threading.Lock()
         #: Number of HTTP requests sent; benchmarks and tests read it.
         self.request_count = 0
         self._count_lock = threading.Lock()
@@ -151,12 +164,42 @@ class AdminSession(object):
             if current is not None and force_new and not renewable:
                 raise TokenRejected("The server rejected %s." % self.token_provider.describe,
                                     url=self.urls.admin)
-            self._token = self.token_provider.fetch(self)
+            if self._signin_refused is not None:
+                # Directory policies lock an account after 3-10 failed sign-ins: after one
+                # refusal, nothing in this session signs in again.
+                raise self._signin_refused
+            try:
+                self._token = self.token_provider.fetch(self)
+            except AuthenticationFailed as exc:
+                self._signin_refused = exc
+                raise
             return self._token
 
     def sign_in(self):
         """Get a token now, so that bad credentials fail before any work starts."""
         return self.token()
+
+    def new_run(self, notice=None):
+        """Start a new run: the time spent waiting for the admin lock counts from zero, and
+        ``notice(text)`` (a reporter's warning) hears once when the lock makes it wait."""
+        with self._lock_budget_lock:
+            self._lock_waited = 0.0
+            self._lock_notice = notice
+
+    def _lock_pause(self, attempt, exc):
+        """The pause before the next lock retry, or None when the run's budget is spent."""
+        pause = self.retry.pause(attempt)
+        with self._lock_budget_lock:
+            if self._lock_waited + pause > self.retry.lock_budget:
+                return None
+            first = self._lock_waited == 0.0
+            self._lock_waited += pause
+            notice = getattr(self, "_lock_notice", None)
+        if first and notice is not None:
+            notice("The server is busy with another administrative operation (it says: %s); "
+                   "waiting for up to %g s in all." % (" ".join(exc.messages) or exc.message,
+                                                       self.retry.lock_budget))
+        return pause
 
     # -- calls --------------------------------------------------------------------------
 
@@ -234,14 +277,24 @@ class AdminSession(object):
                         attempt_connect >= self.retry.connect_attempts:
                     raise
                 time.sleep(self.retry.pause(attempt_connect))
-            except AdminError as exc:
+            except ServerError as exc:
+                if safe_to_repeat and exc.code in _PROXY_BUSY and not exc.messages:
+                    # A proxy or load balancer in front of the server (502, 503, 504):
+                    # the request may not have reached it; retried like a dropped connection.
+                    attempt_connect += 1
+                    if attempt_connect >= self.retry.connect_attempts:
+                        raise
+                    time.sleep(self.retry.pause(attempt_connect))
+                    continue
                 if not (safe_to_repeat and _is_lock(exc)):
                     raise
                 attempt_lock += 1
-                if attempt_lock >= self.retry.lock_attempts:
+                pause = self._lock_pause(attempt_lock, exc) \
+                    if attempt_lock < self.retry.lock_attempts else None
+                if pause is None:
                     raise
                 log.info("%s: admin lock held, retrying (%d)", operation, attempt_lock)
-                time.sleep(self.retry.pause(attempt_lock))
+                time.sleep(pause)
 
     def post_form(self, url, data, operation=None, service=None, timeout=None, headers=None,
                   files=None, progress=None, download=None):
@@ -273,7 +326,7 @@ class AdminSession(object):
         try:
             response = self.http.post(url, data=body, headers=headers,
                                       timeout=timeout or self.timeout, allow_redirects=False,
-                                      stream=download is not None)
+                                      stream=download is not None, verify=self._verify)
             log.debug("POST %s -> %s in %.3fs", clean_url, response.status_code,
                       monotonic() - started)
             if download is not None and response.status_code == 200 and \
@@ -324,6 +377,21 @@ def _parse(response, url, operation, service):
         body = json.loads(text)
     except ValueError:
         body = None
+    if body is None and response.status_code in (401, 403):
+        # A Web Adaptor, proxy or IIS refusing the request itself (not the admin API,
+        # which answers 200 with an envelope): the credentials are not accepted there.
+        raise AuthenticationFailed("%s answered HTTP %s: not authorized."
+                                   % (url, response.status_code), operation=operation,
+                                   service=service, code=response.status_code, url=url,
+                                   hint="Check the user name and password, and use the "
+                                        "server's direct admin URL (port 6443) if a Web "
+                                        "Adaptor or proxy asks for its own sign-in.")
+    if body is None and response.status_code in _PROXY_BUSY:
+        raise ServerError("%s answered HTTP %s: a proxy or load balancer could not reach the "
+                          "server." % (url, response.status_code), operation=operation,
+                          service=service, code=response.status_code, url=url,
+                          hint="Try again in a moment; if it persists, use the server's "
+                               "direct URL or ask who runs the proxy.")
     if body is None:
         looks_html = "html" in content_type.lower() or text.lstrip()[:1] == "<"
         what = "an HTML page" if looks_html else "text that is not JSON"
@@ -341,6 +409,10 @@ def _parse(response, url, operation, service):
                           operation=operation, service=service, code=response.status_code,
                           url=url)
     return body
+
+
+#: HTTP statuses of a proxy or load balancer that could not reach the server for now.
+_PROXY_BUSY = (502, 503, 504)
 
 
 def _is_lock(exc):

@@ -12,6 +12,8 @@ expected); 130 cancelled (Ctrl-C).
 from __future__ import print_function
 
 import argparse
+import errno
+import os
 import sys
 
 from ..errors import AdminError, AuthenticationFailed, BatchFailed, Cancelled, \
@@ -102,9 +104,24 @@ def main(argv=None, stdout=None, stderr=None):
     except KeyboardInterrupt:
         stderr.write("agsadmin: cancelled.\n")
         return EXIT_CANCELLED
+    except (IOError, OSError) as exc:
+        if exc.errno != errno.EPIPE:
+            raise
+        # `agsadmin services | head`: the reader has gone; stop quietly, as cat does.
+        _quiet_stdout()
+        return EXIT_OK
     except AdminError as exc:
         code = next(c for kind, c in EXIT_CODES if isinstance(exc, kind))
         return _fail(stderr, exc, code)
+
+
+def _quiet_stdout():
+    """Point stdout at devnull so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):
+        pass
 
 
 def _log_to(stream):

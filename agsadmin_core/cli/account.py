@@ -15,10 +15,14 @@ def login(args, ctx):
     lines = ["Signed in to %s as %s." % (done.site, done.user)]
     if done.stored:
         lines.append("Password stored in the OS keyring.")
+    elif done.not_stored:
+        ctx.reporter.warning("The password was not stored: %s. AGSADMIN_PASSWORD is set and "
+                             "will be used, as it was now." % done.not_stored)
     if args.save:
         lines.append("Connection saved to %s (it holds no password)." % args.save)
     ctx.printer.record({"server": done.site, "user": done.user,
-                        "stored_in_keyring": done.stored, "connection_file": args.save},
+                        "stored_in_keyring": done.stored, "not_stored": done.not_stored,
+                        "connection_file": args.save},
                        lines)
 
 

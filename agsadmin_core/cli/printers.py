@@ -36,6 +36,19 @@ def results_table(result, out):
     out.write((summary() if summary else u"%d services" % len(result)) + u"\n")
 
 
+def journal_hint(result):
+    """How to carry on from a run's journal file, or None."""
+    journal = getattr(result, "journal", None)
+    if journal is None or not journal.path or result.dry_run:
+        return None
+    if result.operation == "stop":
+        return u"Journal: %s (restart with: agsadmin start --journal %s)" % (journal.path,
+                                                                            journal.path)
+    if result.operation == "start" and not result.ok:
+        return u"Run 'agsadmin start --journal %s' again to restart the rest." % journal.path
+    return None
+
+
 def services_json(infos):
     return [{"service": i.ref, "folder": i.folder, "name": i.name, "type": i.type,
              "configuredState": i.configured_state, "realTimeState": i.realtime_state}
@@ -59,6 +72,9 @@ class TablePrinter(object):
 
     def batch(self, result, error=None):
         results_table(result, self.out)
+        hint = journal_hint(result)
+        if hint:
+            self.out.write(hint + u"\n")
 
     def record(self, data, lines):
         """A single outcome: ``lines`` for people (``data`` is what JSON would print)."""

@@ -29,9 +29,6 @@ def _change(verb, args, ctx):
         result = getattr(server.services, verb)(args.patterns, folder=args.folder,
                                                 journal=args.journal, options=batch)
     ctx.printer.batch(result)
-    if args.journal and verb == "stop" and not batch.dry_run:
-        ctx.printer.note("Journal: %s (restart with: agsadmin start --journal %s)"
-                         % (args.journal, args.journal))
 
 
 COMMANDS = [
