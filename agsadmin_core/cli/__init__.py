@@ -108,7 +108,8 @@ def main(argv=None, stdout=None, stderr=None):
         if exc.errno != errno.EPIPE:
             raise
         # `agsadmin services | head`: the reader has gone; stop quietly, as cat does.
-        _quiet_stdout()
+        if stdout is sys.stdout:
+            _quiet_stdout()
         return EXIT_OK
     except AdminError as exc:
         code = next(c for kind, c in EXIT_CODES if isinstance(exc, kind))
