@@ -54,6 +54,8 @@ TOOLBOX_WORDS = {
     "raise_timeout": "raise the Timeout with Create Connection File",
     "allow_http": "check Allow HTTP in Create Connection File",
     "give_user": "give a user name",
+    "skip_keyring": "leave the Password empty and keep AGSADMIN_PASSWORD set: the connection "
+                    "file is then written without storing anything",
 }
 
 
