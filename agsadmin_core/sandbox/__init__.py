@@ -7,6 +7,13 @@ Usage::
         print(sb.admin_url)           # http://127.0.0.1:<port>/arcgis/admin
         sb.faults.add("lock", match="/stop", nth=3)
 
+``services=N`` is a count: N generated MapServers on top of the seed (the
+services themselves are ``sb.site.services``, the services area's model).
+The package is split as moto splits a fake service: ``models/`` (state and
+rules per API area), ``routes/`` (route declarations and handlers per area),
+``areas.py`` (the registry), ``routing.py`` (matching, coverage table),
+``httpd.py`` (dispatch and the threaded server), ``wire.py``/``bodies.py``
+(requests, responses, spooled bodies), ``envelopes.py`` (server errors).
 It imports nothing from the rest of ``agsadmin_core`` (DESIGN.md, layers),
 so client and emulator cannot quietly agree with each other. Behaviour and
 assumptions are listed in ``docs/sandbox.md``.
@@ -18,10 +25,10 @@ import sys
 import threading
 import time
 
-from . import wire
+from . import bodies, wire
 from .faults import Faults
+from .httpd import App, make_server
 from .models import DEMO_PASSWORD, DEMO_USER, Site
-from .server import App, make_server
 
 __all__ = ["DEMO_PASSWORD", "DEMO_USER", "Sandbox", "run_foreground"]
 
@@ -46,7 +53,9 @@ class Sandbox(object):
     def __init__(self, port=0, host="127.0.0.1", services=0, latency_ms=0, version="11.3",
                  token_minutes=60, max_token_minutes=1440, users=None, request_log=None,
                  settle_seconds=0.0, service_op_ms=0, federated=False,
-                 admin_token_endpoint=True, case_insensitive=True, seed=0, op_latency_ms=None):
+                 admin_token_endpoint=True, case_insensitive=True, seed=0, op_latency_ms=None,
+                 unicode_names=False, catalog_requires_token=True,
+                 body_memory_limit=bodies.MEMORY_LIMIT):
         if not _is_loopback_host(host):
             # The sandbox accepts demo credentials over plain HTTP: never off-box.
             raise ValueError("the sandbox binds to loopback only (127.0.0.1, ::1, localhost), not %r"
@@ -56,7 +65,9 @@ class Sandbox(object):
         self.site = Site(version=version, users=users, token_minutes=token_minutes,
                          max_token_minutes=max_token_minutes, settle_seconds=settle_seconds,
                          service_op_ms=service_op_ms, federated=federated,
-                         case_insensitive=case_insensitive, seed=seed, services=services)
+                         case_insensitive=case_insensitive, seed=seed, services=services,
+                         unicode_names=unicode_names, catalog_requires_token=catalog_requires_token)
+        self.body_memory_limit = int(body_memory_limit)
         self.faults = Faults(self.site)
         self.log = wire.RequestLog(request_log)
         self.app = App(self.site, self.faults, self.log, latency_ms=latency_ms,
@@ -70,7 +81,7 @@ class Sandbox(object):
         """Bind, serve in a daemon thread, wait until ready; return self."""
         if self._server is not None:
             return self
-        server = make_server(self.host, self._requested_port, self.app)
+        server = make_server(self.host, self._requested_port, self.app, self.body_memory_limit)
         ready = threading.Event()
 
         def serve():

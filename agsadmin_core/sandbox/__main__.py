@@ -22,11 +22,11 @@ def main(argv=None):
                         help="emulated ArcGIS Server release, e.g. 10.1, 10.5.1, 11.3")
     parser.add_argument("--request-log", metavar="FILE",
                         help="append one JSON line per request (field names only) to FILE")
-    parser.add_argument("--coverage", action="store_true",
-                        help="print the table of emulated endpoints (Markdown) and exit")
+    parser.add_argument("--coverage-table", "--coverage", dest="coverage", action="store_true",
+                        help="print the table of declared routes (Markdown, as in docs/sandbox.md) and exit")
     args = parser.parse_args(argv)
     if args.coverage:
-        from .server import coverage_markdown
+        from .httpd import coverage_markdown
         sys.stdout.write(coverage_markdown())
         return 0
     return run_foreground(port=args.port, services=args.services, latency_ms=args.latency,

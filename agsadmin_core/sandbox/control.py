@@ -10,6 +10,7 @@ nor counted by faults. Only loopback clients are served.
 
 from __future__ import absolute_import, unicode_literals
 
+import hashlib
 import json
 from collections import OrderedDict
 
@@ -24,6 +25,10 @@ ENDPOINTS = OrderedDict([
     ("POST /sandbox-api/faults", "arm a fault: JSON object or list of objects with kind, match, nth, "
                                  "times, code, message, status"),
     ("POST /sandbox-api/faults/clear", "disarm every fault"),
+    ("POST /sandbox-api/faults/remove", "{\"index\": i}: disarm the i-th armed fault (e.g. a persistent lock)"),
+    ("POST /sandbox-api/change-password", "{\"username\": u, \"password\": p, \"expire_tokens\": true}: "
+                                          "the password changes mid-run"),
+    ("POST /sandbox-api/body-digest", "size and SHA-256 of the request body and of each multipart part"),
     ("POST /sandbox-api/expire-tokens", "expire every token now, or {\"after\": N} requests"),
     ("POST /sandbox-api/advance-clock", "{\"seconds\": S}: move the site clock forward"),
     ("POST /sandbox-api/service-state", "{\"ref\": \"Folder/Name.Type\", \"state\": \"STOPPED\"}"),
@@ -85,6 +90,21 @@ def handle(app, req):
             return _json(200, {"faults": app.faults.list()})
         if key == ("POST", "faults"):
             return _json(200, {"status": "success", "faults": _arm(app, _payload(req))})
+        if key == ("POST", "faults/remove"):
+            index = int(_payload(req).get("index", -1))
+            armed = app.faults._faults
+            if not 0 <= index < len(armed):
+                raise ControlError(400, "no armed fault at index %d" % index)
+            app.faults.remove(armed[index])
+            return _json(200, {"status": "success"})
+        if key == ("POST", "change-password"):
+            payload = _payload(req)
+            expire = payload.get("expire_tokens", True)
+            app.faults.change_password(payload.get("username", ""), payload.get("password", ""),
+                                       expire_tokens=expire not in (False, "false", "0", 0))
+            return _json(200, {"status": "success"})
+        if key == ("POST", "body-digest"):
+            return _json(200, _digest(req))
         if key == ("POST", "faults/clear"):
             app.faults.clear()
             return _json(200, {"status": "success"})
@@ -113,6 +133,25 @@ def handle(app, req):
         return _json(400, {"error": "%s: %s" % (type(exc).__name__, exc)})
     return _json(404, {"error": "unknown control-plane call %s %s" % (req.method, req.path),
                        "endpoints": ENDPOINTS})
+
+
+def _digest(req):
+    """What arrived: proves big bodies are neither truncated nor held in memory."""
+    whole = hashlib.sha256()
+    for piece in req.body.chunks() if req.body is not None else ():
+        whole.update(piece)
+    parts = []
+    for part in req.parts:
+        digest = hashlib.sha256()
+        handle = part.open()
+        for piece in iter(lambda: handle.read(65536), b""):
+            digest.update(piece)
+        parts.append(OrderedDict([("name", part.name), ("filename", part.filename),
+                                  ("size", part.size), ("sha256", digest.hexdigest())]))
+    return OrderedDict([("size", req.body.size if req.body is not None else 0),
+                        ("sha256", whole.hexdigest()),
+                        ("spooled", bool(req.body is not None and req.body.spooled)),
+                        ("parts", parts)])
 
 
 def _arm(app, payload):

@@ -18,17 +18,22 @@ KINDS = ("envelope", "lock", "store-lock", "drop", "html", "http-status")
 
 
 class Fault(object):
-    """One armed fault: fires on the ``nth`` matching request from now, ``times`` times in a row."""
+    """One armed fault: fires on the ``nth`` matching request from now, ``times`` times in a row.
+
+    ``times=None`` makes it persistent: every matching request from the
+    ``nth`` on answers the fault until it is disarmed (``Faults.remove`` or
+    ``clear``); a "persistent admin lock" is ``add("lock", match=..., times=None)``.
+    """
 
     def __init__(self, kind, match=None, nth=1, times=1, code=500, message=None, status=None):
         if kind not in KINDS:
             raise ValueError("fault kind must be one of %s, got %r" % (", ".join(KINDS), kind))
-        if int(nth) < 1 or int(times) < 1:
-            raise ValueError("nth and times must be at least 1")
+        if int(nth) < 1 or (times is not None and int(times) < 1):
+            raise ValueError("nth and times must be at least 1 (times=None: until disarmed)")
         self.kind = kind
         self.match = match
         self.nth = int(nth)
-        self.times = int(times)
+        self.times = None if times is None else int(times)
         self.code = int(code)
         self.message = message
         self.status = None if status is None else int(status)
@@ -37,8 +42,8 @@ class Fault(object):
 
     @property
     def exhausted(self):
-        """True once the fault has fired ``times`` times."""
-        return self.fired >= self.times
+        """True once the fault has fired ``times`` times (never for a persistent fault)."""
+        return self.times is not None and self.fired >= self.times
 
     def matches(self, path):
         """True when ``path`` contains ``match`` (any path when match is None)."""
@@ -91,6 +96,23 @@ class Faults(object):
         with self._lock:
             self._faults.append(fault)
         return fault
+
+    def remove(self, fault):
+        """Disarm one fault (e.g. a persistent lock); True if it was armed."""
+        with self._lock:
+            if fault in self._faults:
+                self._faults.remove(fault)
+                return True
+        return False
+
+    def change_password(self, username, new_password, expire_tokens=True):
+        """"Password changed mid-run": later sign-ins with the old password fail.
+
+        With ``expire_tokens`` the user's tokens issued so far expire now, so
+        the client's next call meets 498 and its re-sign-in meets the
+        bad-credentials error. The new password is never logged or echoed.
+        """
+        self._site.change_password(username, new_password, expire_tokens=expire_tokens)
 
     def clear(self):
         """Disarm every fault and any pending token expiry."""

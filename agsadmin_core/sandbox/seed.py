@@ -13,6 +13,12 @@ from collections import OrderedDict, namedtuple
 
 FolderSpec = namedtuple("FolderSpec", "name description is_default")
 ServiceSpec = namedtuple("ServiceSpec", "folder name type description state is_default hosted feature_access")
+# What a backup reads besides the service JSON (admin-api-next.md section 3).
+ServiceChildren = namedtuple("ServiceChildren", "iteminfo manifest permissions")
+
+# Non-ASCII names for clients' encoding paths (Sandbox(unicode_names=True)).
+UNICODE_FOLDER = "Caf\u00e9"
+UNICODE_SERVICES = ("\u65e5\u672c", "Stra\u00dfen")
 
 BULK_FOLDER_SIZE = 50
 
@@ -28,7 +34,7 @@ def _svc(folder, name, type_, description, state="STARTED", is_default=False,
     return ServiceSpec(folder, name, type_, description, state, is_default, hosted, feature_access)
 
 
-def folder_specs(bulk_services=0):
+def folder_specs(bulk_services=0, unicode_names=False):
     """Return the seeded folders (root excluded), built-in folders first."""
     folders = [
         FolderSpec("System", SYSTEM_DESCRIPTION, True),
@@ -40,6 +46,8 @@ def folder_specs(bulk_services=0):
         FolderSpec("Imagery", "Orthophotos and elevation.", False),
         FolderSpec("Hosted", "", False),
     ]
+    if unicode_names:
+        folders.append(FolderSpec(UNICODE_FOLDER, "Services with non-ASCII names.", False))
     for index in range(_bulk_folder_count(bulk_services)):
         folders.append(FolderSpec("Bulk%02d" % (index + 1), "Generated services for load tests.", False))
     return folders
@@ -49,8 +57,11 @@ def _bulk_folder_count(bulk_services):
     return (int(bulk_services) + BULK_FOLDER_SIZE - 1) // BULK_FOLDER_SIZE
 
 
-def service_specs(bulk_services=0):
-    """Return every seeded service; ``bulk_services`` adds Bulk01/Svc0001... MapServers."""
+def service_specs(bulk_services=0, unicode_names=False):
+    """Return every seeded service; ``bulk_services`` adds Bulk01/Svc0001... MapServers.
+
+    ``unicode_names`` adds ``Caf\u00e9/\u65e5\u672c.MapServer`` and ``Caf\u00e9/Stra\u00dfen.MapServer``.
+    """
     specs = [
         _svc("System", "CachingTools", "GPServer",
              "The CachingTools service is used by ArcGIS Server to create and manage map service caches.",
@@ -98,6 +109,9 @@ def service_specs(bulk_services=0):
         _svc("Hosted", "BasemapTiles", "VectorTileServer", "", hosted=True),
         _svc("Hosted", "Buildings3D", "SceneServer", "", hosted=True),
     ]
+    if unicode_names:
+        specs.extend(_svc(UNICODE_FOLDER, name, "MapServer", "Non-ASCII name.")
+                     for name in UNICODE_SERVICES)
     for number in range(1, int(bulk_services) + 1):
         folder = "Bulk%02d" % ((number - 1) // BULK_FOLDER_SIZE + 1)
         specs.append(_svc(folder, "Svc%04d" % number, "MapServer", "Generated service %d." % number))
@@ -211,3 +225,73 @@ def service_config(spec, provider):
     if spec.hosted:
         config["portalProperties"] = OrderedDict([("isHosted", True), ("portalItems", [])])
     return config
+
+
+# Item types shown in iteminfo, per service type (ArcGIS Online item type names).
+_ITEM_TYPES = {"MapServer": "Map Service", "GPServer": "Geoprocessing Service",
+               "GeocodeServer": "Geocoding Service", "ImageServer": "Image Service",
+               "GeometryServer": "Geometry Service", "FeatureServer": "Feature Service",
+               "VectorTileServer": "Vector Tile Service", "SceneServer": "Scene Service"}
+
+# Role names on the seeded site (permissions), assumption: any realistic names do.
+EDITORS_ROLE = "GIS Editors"
+VIEWERS_ROLE = "Staff"
+
+
+def _permission(principal, allowed=True):
+    return OrderedDict([("principal", principal),
+                        ("permission", OrderedDict([("isAllowed", allowed), ("constraint", "")]))])
+
+
+def service_children(spec):
+    """iteminfo, manifest and permissions of a seeded service (admin-api.md 9.4, -next 3).
+
+    assumption: shapes follow the docs (iteminfo keys of an ArcGIS item;
+    manifest ``databases``/``resources`` as DEVSUM's ServiceManifest.cs);
+    values are made up but consistent with the seed (paths under
+    ``${arcgisinput}``, folder-based permissions). No secret appears in a
+    connection string: the seed uses operating-system authentication.
+    """
+    prefix = "" if spec.folder == "/" else spec.folder + "/"
+    iteminfo = OrderedDict([
+        ("culture", "en-US"), ("name", spec.name), ("guid", ""),
+        ("catalogPath", ""), ("snippet", spec.description[:250]),
+        ("description", spec.description), ("summary", spec.description),
+        ("title", spec.name), ("tags", [spec.folder if spec.folder != "/" else "Root", spec.type]),
+        ("type", _ITEM_TYPES.get(spec.type, spec.type)),
+        ("typeKeywords", ["ArcGIS Server", spec.type, "Service"]),
+        ("thumbnail", "thumbnail/thumbnail.png"), ("url", ""), ("extent", []),
+        ("spatialReference", "WGS_1984_Web_Mercator_Auxiliary_Sphere"),
+        ("accessInformation", "Sandbox County GIS"), ("licenseInfo", ""),
+    ])
+    databases = []
+    if spec.type in ("MapServer", "ImageServer") and not spec.is_default:
+        databases.append(OrderedDict([
+            ("byReference", True),
+            ("onServerWorkspaceFactoryProgID", "esriDataSourcesGDB.SdeWorkspaceFactory.1"),
+            ("onServerConnectionString",
+             "DBCLIENT=postgresql;DB_CONNECTION_PROPERTIES=gisdb;DATABASE=gis;"
+             "AUTHENTICATION_MODE=OSA;INSTANCE=sde:postgresql:gisdb"),
+            ("onPremiseConnectionString",
+             "DBCLIENT=postgresql;DB_CONNECTION_PROPERTIES=gisdb;DATABASE=gis;"
+             "AUTHENTICATION_MODE=OSA;INSTANCE=sde:postgresql:gisdb"),
+            ("onServerName", "gis.sde." + spec.name.lower()),
+            ("onPremisePath", ""),
+            ("datasets", [OrderedDict([("onServerName", "gis.sde.%s" % spec.name.lower())])]),
+        ]))
+    source = "%s.%s" % (spec.name, "mapx" if spec.type == "MapServer" else "sd")
+    manifest = OrderedDict([
+        ("databases", databases),
+        ("resources", [OrderedDict([
+            ("onPremisePath", "C:\\GIS\\Projects\\%s%s" % (prefix.replace("/", "\\"), source)),
+            ("clientName", "gis-workstation"),
+            ("serverPath", _input_path(spec.folder, spec.name, spec.type, source)),
+        ])]),
+    ])
+    if spec.is_default or spec.folder in ("Maps", "Geocode", "/", UNICODE_FOLDER):
+        permissions = [_permission("esriEveryone")]
+    elif spec.folder == "Editing":
+        permissions = [_permission(EDITORS_ROLE)]
+    else:
+        permissions = [_permission(VIEWERS_ROLE), _permission(EDITORS_ROLE)]
+    return ServiceChildren(iteminfo, manifest, permissions)

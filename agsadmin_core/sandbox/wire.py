@@ -1,6 +1,6 @@
 """HTTP plumbing of the sandbox: request parsing, response rendering and the request log.
 
-Kept apart from ``server.py`` (routing) so each stays short. Nothing here
+Kept apart from ``routing.py`` and ``httpd.py`` so each stays short. Nothing here
 knows about ArcGIS resources; the rendering rules are those of admin-api.md
 section 10: JSON answers carry ``text/plain;charset=UTF-8``, ``f=json`` is
 compact, ``f=pjson`` pretty, and a missing ``f`` (or ``f=html``) gives HTML.
@@ -14,15 +14,27 @@ import threading
 import time
 from collections import OrderedDict
 
+from . import bodies
 from ._compat import ensure_bytes, ensure_text, parse_qsl_text, request_path_text, unquote_text, urlsplit
 
 JSON_CONTENT_TYPE = "text/plain;charset=UTF-8"  # recorded on 10.5.1 (section 10)
 HTML_CONTENT_TYPE = "text/html;charset=UTF-8"
-MAX_BODY = 64 * 1024 * 1024
+
+# Where a request can carry its token (admin-api.md 1.5, -next 1.1), in the
+# order they are looked at; the request log names the place, never the value.
+TOKEN_SOURCES = ("body", "header", "query")
 
 
 class Request(object):
-    """One parsed HTTP request: method, decoded path, query and form fields, headers."""
+    """One parsed HTTP request: method, decoded path, query and form fields, parts, headers.
+
+    ``body`` is a ``bodies.Body`` (None for no body). Multipart parts are
+    ``bodies.Part`` objects in ``parts``; plain fields (parts without a file
+    name) are also decoded into ``form``. ``token``/``token_source`` say which
+    token was presented and where: "body" (``token`` or ``csrfPreventToken``
+    form field), "header" (``X-Esri-Authorization``/``Authorization: Bearer``)
+    or "query".
+    """
 
     def __init__(self, method, target, headers, body, client_ip):
         self.method = method.upper()
@@ -36,8 +48,17 @@ class Request(object):
         # Names may be %-encoded (spaces as %20, section 10); decode once here.
         self.path = unquote_text(self.raw_path)
         self.query = parse_qsl_text(parts.query) if parts.query else []
-        self.raw_body = body  # kept for the control plane's JSON bodies; never logged
-        self.form = parse_form(headers.get("Content-Type", ""), body)
+        if body is not None and not isinstance(body, bodies.Body):
+            raw, body = body, bodies.Body()
+            body.write(ensure_bytes(raw))
+        self.body = body
+        self.form, self.parts = parse_form(headers.get("Content-Type", ""), body)
+        self.token, self.token_source = self._find_token()
+
+    @property
+    def raw_body(self):
+        """Every byte of the body (control-plane JSON; never logged)."""
+        return self.body.read() if self.body is not None else b""
 
     def query_get(self, name):
         """The last value of query field ``name``, or None."""
@@ -52,6 +73,14 @@ class Request(object):
         value = self.form_get(name)
         return self.query_get(name) if value is None else value
 
+    def part(self, name):
+        """The multipart part called ``name`` (file or field), or None."""
+        found = None
+        for part in self.parts:
+            if part.name == name:
+                found = part
+        return found
+
     @property
     def fmt(self):
         """The ``f`` parameter, lower-cased; "html" when absent (the server default)."""
@@ -61,6 +90,36 @@ class Request(object):
         """A request header or None."""
         value = self.headers.get(name)
         return None if value is None else ensure_text(value)
+
+    def bearer(self):
+        """The token of an ``X-Esri-Authorization`` or ``Authorization`` Bearer header, or None."""
+        for name in ("X-Esri-Authorization", "Authorization"):
+            scheme, _, value = (self.header(name) or "").strip().partition(" ")
+            if scheme.lower() == "bearer" and value.strip():
+                return value.strip()
+        return None
+
+    def _find_token(self):
+        value = self.form_get("token")
+        if not value:
+            csrf = self.form_get("csrfPreventToken")
+            value = csrf.split(",", 1)[0].strip() if csrf else None
+        if value:
+            return value, "body"
+        value = self.bearer()
+        if value:
+            return value, "header"
+        value = self.query_get("token")
+        if value:
+            return value, "query"
+        return None, None
+
+    def close(self):
+        """Release the body and every part (temporary files included)."""
+        for part in self.parts:
+            part.close()
+        if self.body is not None:
+            self.body.close()
 
 
 def _last(pairs, name):
@@ -80,66 +139,21 @@ def field_names(pairs):
     return seen
 
 
-def read_body(rfile, headers):
-    """Read the request body (Content-Length or chunked) so keep-alive stays in step."""
-    if (headers.get("Transfer-Encoding") or "").lower() == "chunked":
-        chunks = []
-        while True:
-            size_line = rfile.readline(1024)
-            try:
-                size = int(size_line.split(b";")[0].strip() or b"0", 16)
-            except ValueError:
-                size = 0
-            if size == 0:
-                while rfile.readline(1024) not in (b"\r\n", b"\n", b""):
-                    pass  # trailers
-                break
-            chunks.append(rfile.read(size))
-            rfile.readline(1024)
-        return b"".join(chunks)
-    length = int(headers.get("Content-Length") or 0)
-    return rfile.read(min(length, MAX_BODY)) if length > 0 else b""
-
-
 def parse_form(content_type, body):
-    """Form fields of a urlencoded or multipart body as (name, value) text pairs."""
-    if not body:
-        return []
+    """``(form, parts)``: text fields of a urlencoded or multipart body, and multipart parts."""
+    if body is None or not body.size:
+        return [], []
     ctype = (content_type or "").lower()
     if ctype.startswith("multipart/form-data"):
-        boundary = None
-        for piece in content_type.split(";"):
-            key, _, value = piece.strip().partition("=")
-            if key.lower() == "boundary":
-                boundary = value.strip().strip('"')
-        return _parse_multipart(body, boundary) if boundary else []
+        boundary = bodies.boundary_of(content_type)
+        if not boundary:
+            return [], []
+        parts = bodies.parse_multipart(body.chunks(), boundary, body.memory_limit)
+        form = [(p.name, ensure_text(p.read())) for p in parts if p.filename is None]
+        return form, parts
     if ctype.startswith("application/json"):
-        return []  # the admin API takes form fields only
-    return parse_qsl_text(body)
-
-
-def _parse_multipart(body, boundary):
-    # Minimal multipart reader: field names and text values (file parts keep
-    # their name; their content is decoded leniently). The cgi module is gone
-    # in Python 3.13, hence this.
-    fields = []
-    delimiter = b"--" + ensure_bytes(boundary)
-    for part in body.split(delimiter)[1:]:
-        if part.startswith(b"--"):
-            break
-        head, _, content = part.lstrip(b"\r\n").partition(b"\r\n\r\n")
-        name = None
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-disposition"):
-                for item in line.split(b";"):
-                    key, _, value = item.strip().partition(b"=")
-                    if key.lower() == b"name":
-                        name = ensure_text(value.strip(b'"'))
-        if name is not None:
-            if content.endswith(b"\r\n"):
-                content = content[:-2]
-            fields.append((name, ensure_text(content)))
-    return fields
+        return [], []  # the admin API takes form fields only
+    return parse_qsl_text(body.read()), []
 
 
 class Response(object):
@@ -212,7 +226,8 @@ class RequestLog(object):
 
     Records are kept in memory and, when ``path`` is given, appended to a
     JSON-lines file. The raw query string and header values are never
-    stored, so tokens and passwords cannot leak through the log.
+    stored, so tokens and passwords cannot leak through the log; where the
+    token came from is kept as ``token_source`` ("body", "header", "query").
     """
 
     def __init__(self, path=None):
@@ -227,7 +242,8 @@ class RequestLog(object):
             ("method", request.method),
             ("path", request.path),
             ("query_fields", field_names(request.query)),
-            ("form_fields", field_names(request.form)),
+            ("form_fields", field_names([(p.name, None) for p in request.parts] or request.form)),
+            ("token_source", request.token_source),
             ("status", None if response.drop else response.status),
             ("envelope_code", response.envelope_code),
         ])

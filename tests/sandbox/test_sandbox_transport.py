@@ -106,7 +106,7 @@ def test_missing_things_are_the_404_envelope_naming_the_first_missing_segment(ad
 
 def test_real_but_unemulated_operations_say_so(admin):
     for path in ("/exportSite", "/logs/query", "/uploads/upload", "/services/types",
-                 "/services/Maps/Parcels.MapServer/iteminfo", "/services/Maps/editFolder"):
+                 "/services/Maps/Parcels.MapServer/edit", "/services/Maps/editFolder"):
         body = admin.ok(path)
         assert body["status"] == "error" and body["code"] == 501, path
         assert "not emulated by the AGSAdmin sandbox" in body["messages"][0]
@@ -145,7 +145,8 @@ def test_request_log_holds_names_never_values(tmp_path, make_sb, make_admin):
     assert records[1]["query_fields"] == ["token"] and "token" not in records[1]["form_fields"]
     assert records[2]["query_fields"] == [] and "token" in records[2]["form_fields"]
     assert set(records[0]) == {"time", "method", "path", "query_fields", "form_fields",
-                               "status", "envelope_code"}
+                               "token_source", "status", "envelope_code"}
+    assert [r["token_source"] for r in records] == [None, "query", "body"]
     text = io.open(path, encoding="utf-8").read()
     for secret in ("Canary-Pw-123", token):
         assert secret not in text and secret not in repr(records)
@@ -205,7 +206,7 @@ def test_main_parses_arguments(monkeypatch):
     assert seen["services"] == 60 and seen["latency_ms"] == 5 and seen["version"] == "10.5.1"
 
 
-def test_rest_services_are_not_emulated_in_the_rest_envelope(sb):
+def test_rest_services_are_not_emulated_in_the_rest_envelope(sb, admin):
     url = sb.url + "/rest/services/System/PublishingTools/GPServer/Publish%20Service%20Definition/submitJob"
-    body = requests.post(url, data={"f": "json"}).json()
+    body = requests.post(url, data={"f": "json", "token": admin.default_token}).json()
     assert body["error"]["code"] == 501 and "not emulated" in body["error"]["message"]

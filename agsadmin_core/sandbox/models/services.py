@@ -1,24 +1,19 @@
-"""State and rules of one emulated ArcGIS Server site: one method per admin operation, no HTTP.
+"""The services area's state and rules: folders, services, their states and children. No HTTP.
 
-Section numbers in comments refer to ``/work/shared/reference/admin-api.md``.
-Methods return plain Python data (ordered dicts) and raise ``errors`` classes;
-``server.py`` turns both into HTTP. A ``Site`` is created per sandbox: no
-module-level state.
+Section numbers in comments refer to ``/work/shared/reference/admin-api.md``
+(``-next`` for ``admin-api-next.md``). Methods return plain Python data and
+raise ``envelopes`` classes; ``routes/services.py`` (admin API) and
+``routes/catalog.py`` (REST services directory) turn both into HTTP.
 """
 
 from __future__ import absolute_import, unicode_literals
 
-import random
 import re
-import threading
-import time
 from collections import OrderedDict
 
-from . import errors, seed
-from ._compat import string_types, text_type
-
-DEMO_USER = "siteadmin"
-DEMO_PASSWORD = "sandbox-demo-pass"
+from .. import envelopes as errors
+from .. import seed
+from .._compat import string_types, text_type
 
 STARTED = "STARTED"
 STOPPED = "STOPPED"
@@ -30,96 +25,6 @@ REPORT_PARAMETERS = ("description", "status", "instances", "iteminfo", "properti
 # ArcObjects config-name rule: A-Z a-z 0-9 _ -, at most 120 characters (section 10).
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_\-]")
 _MAX_NAME = 120
-
-_TOKEN_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
-
-# assumption: build numbers per release (only 10.1 "3009" and 10.8 "12670" are
-# documented, section 9.1); the values only need to look real.
-_BUILDS = {
-    (10, 1): "3009", (10, 2): "3348", (10, 3): "4322", (10, 4): "5524", (10, 5): "6491",
-    (10, 5, 1): "7333", (10, 6): "8321", (10, 6, 1): "9270", (10, 7): "10450",
-    (10, 7, 1): "11595", (10, 8): "12670", (10, 8, 1): "14362", (10, 9): "26417",
-    (10, 9, 1): "28388", (11, 0): "32522", (11, 1): "41833", (11, 2): "46933",
-    (11, 3): "51575", (11, 4): "55243", (11, 5): "57366",
-}
-
-
-class Clock(object):
-    """The site's wall clock, which tests move forward instead of sleeping."""
-
-    def __init__(self, base=None):
-        self._base = base or time.time
-        self._offset = 0.0
-        self._lock = threading.Lock()
-
-    def now(self):
-        """Return the current time in epoch seconds."""
-        with self._lock:
-            return self._base() + self._offset
-
-    __call__ = now
-
-    def advance(self, seconds):
-        """Move the clock forward by ``seconds`` (token expiry, settle lag)."""
-        with self._lock:
-            self._offset += float(seconds)
-
-
-class Version(object):
-    """A server release such as "10.5.1" and the numbers the API reports for it."""
-
-    def __init__(self, text):
-        text = text_type(text).strip()
-        try:
-            self.parts = tuple(int(p) for p in text.split("."))
-        except ValueError:
-            raise ValueError("version must look like 10.5.1 or 11.3, got %r" % text)
-        if len(self.parts) < 2 or self.parts[0] < 10:
-            raise ValueError("version must be 10.1 or later, got %r" % text)
-        while len(self.parts) > 2 and self.parts[-1] == 0:
-            self.parts = self.parts[:-1]
-        self.text = ".".join(str(p) for p in self.parts)
-
-    def at_least(self, *parts):
-        """True when this release is ``parts`` or later."""
-        return self.parts >= tuple(parts)
-
-    @property
-    def number(self):
-        """``currentVersion`` as a number: 10.5.1 -> 10.51 (recorded, section 9.1)."""
-        return float("%d.%s" % (self.parts[0], "".join(str(p) for p in self.parts[1:])))
-
-    @property
-    def full(self):
-        """``fullVersion``: "10.5.1" as recorded; 11.x reports three parts."""
-        # assumption: 11.x sites report e.g. "11.3.0" (only 10.5.1 is recorded).
-        if self.parts[0] >= 11 and len(self.parts) == 2:
-            return self.text + ".0"
-        return self.text
-
-    @property
-    def build(self):
-        """``currentbuild`` string for /info."""
-        return _BUILDS.get(self.parts, "0")
-
-
-class Token(object):
-    """An issued token and what binds it (section 1.5)."""
-
-    __slots__ = ("value", "username", "expires", "client", "bound_to", "source")
-
-    def __init__(self, value, username, expires, client, bound_to, source):
-        self.value = value
-        self.username = username
-        self.expires = expires  # epoch seconds
-        self.client = client  # "referer" | "requestip" | "ip" | None
-        self.bound_to = bound_to  # the referer or IP the token is bound to
-        self.source = source  # "admin" | "tokens" | "portal"
-
-    @property
-    def expires_ms(self):
-        """Expiry in epoch milliseconds, as the token endpoints report it."""
-        return int(round(self.expires * 1000))
 
 
 class Folder(object):
@@ -155,6 +60,7 @@ class Service(object):
         # _rt_from until _rt_at, then _rt_to (moto's time-based ManagedState).
         self._rt_from = self._rt_to = state
         self._rt_at = now
+        self.children = None  # seed.ServiceChildren: iteminfo, manifest, permissions
 
     @property
     def ref(self):
@@ -182,57 +88,47 @@ def _check_name(kind, name):
             raise errors.InvalidName(kind, char)
 
 
-class Site(object):
-    """One emulated ArcGIS Server site: folders, services, users and tokens."""
+class ServicesArea(object):
+    """Folders and services of one site (the ``services`` area, ``site.services``)."""
 
-    def __init__(self, version="11.3", users=None, token_minutes=60, max_token_minutes=1440,
-                 settle_seconds=0.0, service_op_ms=0, federated=False, case_insensitive=True,
-                 seed=0, services=0, clock=None, sleep=None):
-        self.version = Version(version)
-        self.users = dict(users) if users else {DEMO_USER: DEMO_PASSWORD}
-        self.token_minutes = int(token_minutes)
-        self.max_token_minutes = int(max_token_minutes)
-        self.settle_seconds = float(settle_seconds)
-        self.service_op_ms = int(service_op_ms)
-        self.federated = bool(federated)
-        self.case_insensitive = bool(case_insensitive)
-        self.seed = seed
-        self.bulk_services = int(services)
-        self.clock = clock or Clock()
-        self._sleep = sleep or time.sleep
-        self._lock = threading.RLock()
-        self._populate()
+    area = "services"
+
+    def __init__(self, site):
+        self.site = site
+        self._lock = site.lock
+        self.root = None
+        self.folders = OrderedDict()
+
+    # Shared site settings, read live so a test can change them on the site.
+    version = property(lambda self: self.site.version)
+    settle_seconds = property(lambda self: self.site.settle_seconds)
+    service_op_ms = property(lambda self: self.site.service_op_ms)
+
+    def _now(self):
+        return self.site.now()
+
+    def _key(self, name):
+        return self.site.key(name)
+
+    def _sleep(self, seconds):
+        self.site.sleep(seconds)
 
     # -- lifecycle -------------------------------------------------------
 
-    def _populate(self):
-        self._random = random.Random(self.seed)
-        self._tokens = {}
+    def populate(self):
+        """(Re)build the seeded folders and services (``seed.py``)."""
+        site = self.site
         self.root = Folder("/", "Root folder")
         self.folders = OrderedDict()  # lookup key -> Folder, root excluded
         provider = "ArcObjects11" if self.version.at_least(11) else "ArcObjects"
-        for spec in seed.folder_specs(self.bulk_services):
+        for spec in seed.folder_specs(site.bulk_services, site.unicode_names):
             self.folders[self._key(spec.name)] = Folder(spec.name, spec.description, spec.is_default)
-        for spec in seed.service_specs(self.bulk_services):
+        for spec in seed.service_specs(site.bulk_services, site.unicode_names):
             folder = self.root if spec.folder == "/" else self.folders[self._key(spec.folder)]
-            self._add(folder, spec.name, spec.type, spec.description,
-                      seed.service_config(spec, provider), spec.state, spec.is_default, spec.hosted)
-
-    def reset(self):
-        """Restore the seeded state and forget every token (moto's reset)."""
-        with self._lock:
-            self._populate()
-
-    def advance_clock(self, seconds):
-        """Move the site's clock forward (token expiry, settle lag) without sleeping."""
-        self.clock.advance(seconds)
-
-    def _now(self):
-        return self.clock.now()
-
-    def _key(self, name):
-        # Lookups are case-insensitive with stored case preserved (section 10; unconfirmed).
-        return name.lower() if self.case_insensitive else name
+            svc = self._add(folder, spec.name, spec.type, spec.description,
+                            seed.service_config(spec, provider), spec.state, spec.is_default,
+                            spec.hosted)
+            svc.children = seed.service_children(spec)
 
     def _add(self, folder, name, type_, description, config, state, is_default, hosted):
         svc = Service(folder, name, type_, description, config, state, self._now(),
@@ -240,91 +136,6 @@ class Site(object):
         folder.services[self._key("%s.%s" % (name, type_))] = svc
         return svc
 
-    # -- tokens (section 1) ------------------------------------------------
-
-    def generate_token(self, username, password, client=None, referer=None, ip=None,
-                       expiration=None, request_ip=None, source="admin"):
-        """Admin API: POST ``/generateToken`` (also /arcgis/tokens and Portal) -> ``Token``.
-
-        Raises:
-            MissingParameter, BadCredentials, InvalidParameter, ClientIdRequired.
-        """
-        missing = [n for n, v in (("username", username), ("password", password)) if not v]
-        if missing:
-            raise errors.MissingParameter(*missing)
-        # User names are case sensitive on generateToken (section 1.1).
-        if self.users.get(username) != password:
-            raise errors.BadCredentials()
-        client = (client or "").strip().lower() or None
-        if client == "referrer":  # the 10.1 doc's spelling (section 1.1)
-            client = "referer"
-        if client not in (None, "referer", "requestip", "ip"):
-            raise errors.InvalidParameter("client", "Values: referer | ip | requestip.")
-        # assumption: without ``client`` the admin endpoint issues a token bound
-        # to nothing (the default is unstated for 10.1+, section 1.1).
-        bound_to = None
-        if client == "referer":
-            if not referer:
-                raise errors.MissingParameter("referer")
-            bound_to = referer
-        elif client == "ip":
-            if not ip:
-                raise errors.MissingParameter("ip")
-            bound_to = ip
-        elif client == "requestip":
-            bound_to = request_ip
-        minutes = self._token_minutes(expiration)
-        if client is None and source == "tokens" and self.version.at_least(10, 3) \
-                and minutes > self.token_minutes:
-            # 10.3 made client required for long tokens (Esri/resource-proxy#224).
-            raise errors.ClientIdRequired()
-        with self._lock:
-            # assumption: token shape (64 URL-safe characters and a dot) only looks real.
-            value = "".join(self._random.choice(_TOKEN_ALPHABET) for _ in range(64)) + "."
-            token = Token(value, username, self._now() + minutes * 60.0, client, bound_to, source)
-            self._tokens[value] = token
-        return token
-
-    def _token_minutes(self, expiration):
-        if expiration in (None, ""):
-            return self.token_minutes
-        try:
-            minutes = int(text_type(expiration).strip())
-        except ValueError:
-            raise errors.InvalidParameter("expiration", "Expiration must be an integer (minutes).")
-        if minutes <= 0:
-            # assumption: a non-positive expiration falls back to the default lifetime.
-            return self.token_minutes
-        # Requests above the maximum get the maximum lifetime (section 1.4).
-        return min(minutes, self.max_token_minutes)
-
-    def check_token(self, value, referer=None, request_ip=None):
-        """Validate a presented token and return it (sections 1.5, 1.6).
-
-        Raises:
-            TokenRequired (499), InvalidToken, TokenExpired, ClientIdMismatch (498).
-        """
-        if not value:
-            raise errors.TokenRequired()
-        with self._lock:
-            token = self._tokens.get(value)
-        if token is None or (token.source == "portal" and not self.federated):
-            raise errors.InvalidToken()
-        if self._now() >= token.expires:
-            raise errors.TokenExpired()
-        # assumption: the Referer header must equal the issued referer exactly.
-        if token.client == "referer" and (referer or "") != token.bound_to:
-            raise errors.ClientIdMismatch()
-        if token.client in ("requestip", "ip") and request_ip != token.bound_to:
-            raise errors.ClientIdMismatch()
-        return token
-
-    def expire_all_tokens(self):
-        """Make every issued token expired now (fault injection)."""
-        with self._lock:
-            now = self._now()
-            for token in self._tokens.values():
-                token.expires = min(token.expires, now)
 
     # -- lookups -----------------------------------------------------------
 
@@ -355,53 +166,6 @@ class Site(object):
         if not dot or not name:
             raise errors.NotFound(leaf)
         return self.get_service(folder_name, name, type_)
-
-    # -- resources ---------------------------------------------------------
-
-    def root_resource(self):
-        """Admin API: GET ``/`` (recorded 10.5.1, section 9.1)."""
-        resources = ["machines", "clusters", "system", "services", "security", "data",
-                     "uploads", "logs", "mode", "usagereports"]
-        if self.version.at_least(11):
-            # assumption: clusters were removed at 11.0, so 11.x omits them.
-            resources.remove("clusters")
-        return OrderedDict([("resources", resources), ("currentVersion", self.version.number),
-                            ("fullVersion", self.version.full), ("acceptLanguage", None)])
-
-    def root_resource_names(self):
-        """Top-level admin resource names of this release."""
-        return self.root_resource()["resources"]
-
-    def admin_info(self, username):
-        """Admin API: GET ``/info``, lower-case keys (section 9.1)."""
-        info = OrderedDict([("currentversion", self.version.text),
-                            ("currentbuild", self.version.build)])
-        newer = self.version.at_least(10, 3)  # assumption: fonts/user keys from 10.3 on
-        if newer:
-            info["supportedFonts"] = ["Arial", "Arial Black", "Courier New", "Tahoma",
-                                      "Times New Roman", "Verdana"]
-        info["timezone"] = OrderedDict([("displayname", "(UTC) Coordinated Universal Time"),
-                                        ("windowsid", "UTC"), ("olsonid", "Etc/UTC"),
-                                        ("daylightsavings", False)])
-        if newer:
-            info["loggedInUser"] = username
-            info["loggedInUserPrivilege"] = "ADMINISTER"
-        return info
-
-    def rest_info(self, base_url, portal_url=None):
-        """REST: GET ``/arcgis/rest/info`` (recorded 10.5.1, section 1.2 / 9.1)."""
-        info = OrderedDict([("currentVersion", self.version.number),
-                            ("fullVersion", self.version.full),
-                            ("soapUrl", base_url + "/services"),
-                            ("secureSoapUrl", None)])  # assumption: no HTTPS port in the sandbox
-        token_url = base_url + "/tokens/"
-        if self.federated and portal_url:
-            info["owningSystemUrl"] = portal_url
-            token_url = portal_url + "/sharing/rest/generateToken"
-        info["authInfo"] = OrderedDict([("isTokenBasedSecurity", True),
-                                        ("tokenServicesUrl", token_url),
-                                        ("shortLivedTokenValidity", self.token_minutes)])
-        return info
 
     def _summary(self, svc):
         return OrderedDict([("folderName", svc.folder.name), ("serviceName", svc.name),
@@ -659,15 +423,11 @@ class Site(object):
                 ("initializing", 0), ("notCreated", 0), ("transactions", 0),
                 ("totalBusyTime", 0), ("isStatisticsAvailable", running)])
         if "iteminfo" in wanted:
-            entry["iteminfo"] = OrderedDict([
-                ("description", svc.description), ("summary", ""), ("tags", []),
-                ("thumbnail", ""), ("title", svc.name), ("typeKeywords", [svc.type]),
-                ("snippet", ""), ("accessInformation", ""), ("licenseInfo", "")])
+            entry["iteminfo"] = self.iteminfo(svc)
         if "properties" in wanted:
             entry["properties"] = svc.config.get("properties", {})
         if "permissions" in wanted:
-            entry["permissions"] = [OrderedDict([("principal", "esriEveryone"),
-                                                 ("permission", OrderedDict([("isAllowed", True)]))])]
+            entry["permissions"] = self.permissions(svc)["permissions"]
         return entry
 
     # -- helpers for tests and the control plane ---------------------------
@@ -713,11 +473,12 @@ class Site(object):
                                     hosted, False)
             config = type_config or seed.service_config(
                 spec, "ArcObjects11" if self.version.at_least(11) else "ArcObjects")
-            return self._add(folder, name, type_, description, config, state, is_default,
-                             hosted).ref
+            svc = self._add(folder, name, type_, description, config, state, is_default, hosted)
+            svc.children = seed.service_children(spec)
+            return svc.ref
 
     def snapshot(self):
-        """Plain-data view of the site for the control plane (no secrets)."""
+        """This area's part of the control plane's state view."""
         with self._lock:
             now = self._now()
             services = []
@@ -727,12 +488,47 @@ class Site(object):
                                              ("configuredState", svc.configured_state),
                                              ("realTimeState", svc.realtime_state(now)),
                                              ("hosted", svc.hosted)]))
-            return OrderedDict([
-                ("version", self.version.text), ("federated", self.federated),
-                ("clock", now), ("folders", [f.name for f in self._sorted_folders()]),
-                ("services", services), ("tokensIssued", len(self._tokens)),
-                ("activeTokens", sum(1 for t in self._tokens.values() if t.expires > now)),
-            ])
+            return OrderedDict([("folders", [f.name for f in self._sorted_folders()]),
+                                ("services", services)])
+
+    # -- service children a backup reads (-next section 3) ------------------
+
+    def iteminfo(self, svc):
+        """Admin API: GET ``.../<name>.<type>/iteminfo`` (section 9.4)."""
+        return OrderedDict(svc.children.iteminfo)
+
+    def manifest(self, svc):
+        """Admin API: GET ``.../iteminfo/manifest/manifest.json`` (section 9.4)."""
+        return OrderedDict(svc.children.manifest)
+
+    def permissions(self, svc):
+        """Admin API: GET ``.../<name>.<type>/permissions``."""
+        return OrderedDict([("permissions", list(svc.children.permissions))])
+
+    # -- the REST services directory (-next section 10.4, item 1) -----------
+
+    def _running(self, svc):
+        return svc.realtime_state(self._now()) == STARTED
+
+    def catalog_folder(self, folder_name):
+        """REST: ``/arcgis/rest/services[/<folder>]``: sub-folders (root only) and started services.
+
+        Entries are ``{"name": "Folder/Name", "type": "MapServer"}`` (folder-qualified, -next 10.4).
+        """
+        folder = self.get_folder(folder_name)
+        with self._lock:
+            folders = [f.name for f in self._sorted_folders()] if folder.is_root else []
+            # Real directories list started services only (issue 7).
+            services = [OrderedDict([("name", s.ref.rpartition(".")[0]), ("type", s.type)])
+                        for s in self._sorted_services(folder) if self._running(s)]
+        return folder, folders, services
+
+    def catalog_service(self, folder_name, name, type_):
+        """The started service a REST URL names. Raises NotFound, ServiceNotStarted."""
+        svc = self.get_service(folder_name, name, type_)
+        if not self._running(svc):
+            raise errors.ServiceNotStarted(svc.ref.rpartition(".")[0], svc.type)
+        return svc
 
 
 def _success():

@@ -7,7 +7,8 @@ Two envelope families exist on a real ArcGIS Server (admin-api.md section 1.6):
 * the REST side (``/arcgis/tokens``, ``/arcgis/rest``, Portal):
   ``{"error":{"code":N,"message":"...","details":[...]}}``.
 
-Models raise these classes; ``server.py`` renders them. Texts marked
+Models raise these classes; ``routing.py`` renders them, turning an admin
+error into the REST envelope on REST paths (``as_rest``). Texts marked
 "recorded" are word for word from admin-api.md; the others are assumptions
 and say so.
 """
@@ -31,6 +32,18 @@ class AdminError(Exception):
         """Return the body as ordered Python data (serialised by server.py)."""
         return OrderedDict([("status", "error"), ("messages", list(self.messages)),
                             ("code", self.code)])
+
+
+class ServiceNotStarted(AdminError):
+    """A REST request to a stopped service."""
+
+    # assumption: the REST text for a stopped service is unrecorded; code 500
+    # and "Service <Folder/Name>/<Type> not started" are what clients are
+    # reported to print.
+    code = 500
+
+    def __init__(self, name, type_):
+        super(ServiceNotStarted, self).__init__("Service %s/%s not started" % (name, type_))
 
 
 class CustomAdminError(AdminError):
@@ -290,6 +303,21 @@ class RestError(Exception):
         inner = OrderedDict([("code", self.code), ("message", self.message),
                              ("details", self.details)])
         return OrderedDict([("error", inner)])
+
+
+def as_rest(exc):
+    """The REST envelope for an admin error raised on a REST path (section 1.6)."""
+    if isinstance(exc, RestError):
+        return exc
+    if isinstance(exc, TokenRequired):
+        return RestError(499, "Token Required", [])  # recorded (section 1.6)
+    if isinstance(exc, (InvalidToken, TokenExpired, ClientIdMismatch)):
+        # Recorded "Invalid Token." (section 1.6); the reason goes in details.
+        return RestError(498, "Invalid Token.", list(exc.messages))
+    if isinstance(exc, NotFound):
+        # assumption: REST "not found" wording; the admin text is kept in details.
+        return RestError(404, "Requested resource not found", list(exc.messages))
+    return RestError(exc.code, " ".join(exc.messages), [])
 
 
 def rest_bad_credentials():
