@@ -7,6 +7,8 @@ import json
 import pytest
 import requests
 
+from agsadmin_core.sandbox import DEMO_PASSWORD, DEMO_USER
+
 PARCELS = "/services/Maps/Parcels.MapServer"
 
 
@@ -142,3 +144,48 @@ def test_control_plane(sb, admin):
     assert control(sb, "POST", "faults", {"kind": "nope"}).status_code == 400
     assert control(sb, "GET", "unknown").status_code == 404
     assert control(sb, "POST", "faults/clear").json()["status"] == "success"
+
+
+def test_password_changed_mid_run(sb, admin):
+    admin.sign_in()
+    assert admin.ok("/services/Maps")["folderName"] == "Maps"
+    sb.faults.change_password(DEMO_USER, "rotated-password-1")
+    assert admin.ok("/services/Maps")["code"] == 498  # the token issued before has expired
+    again = admin.http.post(sb.admin_url + "/generateToken",
+                            data={"username": DEMO_USER, "password": DEMO_PASSWORD, "f": "json"}).json()
+    assert again["status"] == "error" and "Invalid username or password." in again["messages"]
+    fresh = admin.token(password="rotated-password-1")
+    assert admin.ok("/services/Maps", token=fresh)["folderName"] == "Maps"
+
+
+def test_password_change_from_the_control_plane_keeps_tokens_when_asked(sb, admin):
+    admin.sign_in()
+    r = requests.post(sb.control_url + "/change-password",
+                      json={"username": DEMO_USER, "password": "new-one", "expire_tokens": False})
+    assert r.status_code == 200 and "new-one" not in r.text
+    assert admin.ok("/services/Maps")["folderName"] == "Maps"
+    bad = requests.post(sb.url + "/tokens/generateToken",
+                        data={"username": DEMO_USER, "password": DEMO_PASSWORD, "f": "json"}).json()
+    assert bad["error"]["code"] == 400
+
+
+def test_persistent_lock_until_disarmed(sb, admin):
+    admin.sign_in()
+    lock = sb.faults.add("lock", match="/stop", times=None)
+    for _ in range(5):
+        body = admin.ok("/services/Maps/Parcels.MapServer/stop")
+        assert body["code"] == 500 and "Service 'Parcels' in folder 'Maps' is currently being " \
+            "configured by another administrative operation.  Please try again later" == body["messages"][0]
+    assert sb.site.service_state("Maps/Parcels.MapServer")[0] == "STARTED"
+    assert lock.fired == 5 and sb.faults.remove(lock)
+    assert admin.ok("/services/Maps/Parcels.MapServer/stop") == {"status": "success"}
+
+
+def test_persistent_lock_from_the_control_plane(sb, admin):
+    admin.sign_in()
+    armed = requests.post(sb.control_url + "/faults", json={"kind": "lock", "times": None}).json()
+    assert armed["faults"][0]["times"] is None
+    assert admin.ok("/services/Maps/Roads.MapServer/start")["code"] == 500
+    assert admin.ok("/services/Maps/Roads.MapServer/start")["code"] == 500
+    requests.post(sb.control_url + "/faults/remove", json={"index": 0})
+    assert admin.ok("/services/Maps/Roads.MapServer/start") == {"status": "success"}
