@@ -7,6 +7,7 @@ Usage: python benchmarks/sandbox_start.py [N] [repeats]
 from __future__ import absolute_import, print_function, unicode_literals
 
 import os
+import subprocess
 import sys
 import time
 
@@ -37,6 +38,22 @@ def once(count):
         sandbox.stop()
 
 
+# A new interpreter that imports the sandbox, starts it and answers one request:
+# what `agsadmin sandbox --services N` pays before it is usable (imports included).
+PROBE = ("import time; t = time.time(); "
+         "from agsadmin_core.sandbox import Sandbox; import requests; "
+         "sb = Sandbox(services=%d).start(); "
+         "requests.get(sb.url + '/rest/info', params={'f': 'json'}).raise_for_status(); "
+         "print(time.time() - t); sb.stop()")
+
+
+def fresh_process(count):
+    """Seconds, measured inside a new interpreter, from the first import to the first answer."""
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    out = subprocess.check_output([sys.executable, "-c", PROBE % count], cwd=root)
+    return float(out.decode("ascii").strip().splitlines()[-1])
+
+
 def main(argv):
     count = int(argv[1]) if len(argv) > 1 else 1000
     repeats = int(argv[2]) if len(argv) > 2 else 5
@@ -47,6 +64,9 @@ def main(argv):
           % (count, firsts[len(firsts) // 2], firsts[-1], repeats))
     print("  ... -> signed in and listed Bulk01:        median %.3f s, worst %.3f s"
           % (listed[len(listed) // 2], listed[-1]))
+    fresh = sorted(fresh_process(count) for _ in range(repeats))
+    print("New process, imports included -> first answer: median %.3f s, worst %.3f s"
+          % (fresh[len(fresh) // 2], fresh[-1]))
     return 0
 
 

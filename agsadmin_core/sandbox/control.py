@@ -92,7 +92,7 @@ def handle(app, req):
             return _json(200, {"status": "success", "faults": _arm(app, _payload(req))})
         if key == ("POST", "faults/remove"):
             index = int(_payload(req).get("index", -1))
-            armed = app.faults._faults
+            armed = app.faults.armed()
             if not 0 <= index < len(armed):
                 raise ControlError(400, "no armed fault at index %d" % index)
             app.faults.remove(armed[index])

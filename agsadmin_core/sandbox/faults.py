@@ -120,6 +120,11 @@ class Faults(object):
             self._faults = []
             self._expire_after = None
 
+    def armed(self):
+        """The armed ``Fault`` objects, oldest first (a copy)."""
+        with self._lock:
+            return list(self._faults)
+
     def list(self):
         """Plain-data view of the armed faults."""
         with self._lock:

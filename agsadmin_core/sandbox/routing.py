@@ -55,6 +55,8 @@ def route(methods, pattern, handler, since="10.1", doc="", auth="token", fallbac
     if auth not in AUTH_KINDS:
         raise ValueError("auth must be one of %s" % (AUTH_KINDS,))
     verbs = ANY if methods == "ANY" else tuple(methods.split())
+    if "GET" in verbs and "HEAD" not in verbs:
+        verbs += ("HEAD",)  # HEAD is a GET without the body (the handler drops it)
     return Route(verbs, pattern, handler, tuple(int(p) for p in since.split(".")), doc, auth,
                  fallback, status)
 
@@ -115,7 +117,7 @@ def coverage_markdown(routes):
     """The coverage table of ``routes`` as Markdown, one row per declaration, in order."""
     lines = ["| Endpoint | Methods | Since | Sandbox | Notes |", "|---|---|---|---|---|"]
     for r in routes:
-        methods = "any" if r.methods == ANY else ", ".join(r.methods)
+        methods = "any" if r.methods == ANY else ", ".join(m for m in r.methods if m != "HEAD")
         lines.append("| `%s` | %s | %s | %s | %s |" % (r.pattern, methods, _since_text(r.since),
                                                        r.status, r.doc))
     return "\n".join(lines) + "\n"

@@ -121,8 +121,18 @@ def portal_other(app, req):
     return not_emulated(app, req)
 
 
+def site_tree(app, req, **groups):
+    """A top-level admin resource: not emulated, or the 404 envelope where this release lacks it."""
+    first = req.path.split("/arcgis/admin/", 1)[-1].strip("/").split("/")[0]
+    known = ("machines", "clusters", "system", "security", "data", "uploads", "logs", "mode",
+             "usagereports")
+    if first.lower() in known and first.lower() not in app.site.root_resource_names():
+        raise errors.NotFound(first)  # e.g. clusters on 11.x (see Site.root_resource)
+    return not_emulated(app, req)
+
+
 def _not_emulated_tree(path, doc="", since="10.1"):
-    return route("ANY", path + "[/<rest>]", not_emulated, since=since, doc=doc or "error envelope, code 501",
+    return route("ANY", path + "[/<rest>]", site_tree, since=since, doc=doc or "error envelope, code 501",
                  fallback=True, status=NOT_EMULATED)
 
 
