@@ -51,7 +51,7 @@ class Service(object):
         self.name = name
         self.type = type_
         self.description = description
-        self.config = config
+        self._config = config  # None: built from _spec on first use (see seed_from)
         self.is_default = is_default
         self.hosted = hosted
         self.private = False
@@ -60,7 +60,30 @@ class Service(object):
         # _rt_from until _rt_at, then _rt_to (moto's time-based ManagedState).
         self._rt_from = self._rt_to = state
         self._rt_at = now
-        self.children = None  # seed.ServiceChildren: iteminfo, manifest, permissions
+        self._children = None  # seed.ServiceChildren: iteminfo, manifest, permissions
+        self._spec = self._provider = None
+
+    def seed_from(self, spec, provider):
+        """Build config and children from ``spec`` lazily, on first use.
+
+        Start-up with thousands of services stays fast (OrderedDicts are slow
+        to build on Python 2.7); renames later do not change what was seeded.
+        """
+        self._spec, self._provider = spec, provider
+
+    @property
+    def config(self):
+        """The type-specific service JSON (``seed.service_config``)."""
+        if self._config is None and self._spec is not None:
+            self._config = seed.service_config(self._spec, self._provider)
+        return self._config
+
+    @property
+    def children(self):
+        """iteminfo, manifest and permissions (``seed.service_children``)."""
+        if self._children is None and self._spec is not None:
+            self._children = seed.service_children(self._spec)
+        return self._children
 
     @property
     def ref(self):
@@ -125,10 +148,9 @@ class ServicesArea(object):
             self.folders[self._key(spec.name)] = Folder(spec.name, spec.description, spec.is_default)
         for spec in seed.service_specs(site.bulk_services, site.unicode_names):
             folder = self.root if spec.folder == "/" else self.folders[self._key(spec.folder)]
-            svc = self._add(folder, spec.name, spec.type, spec.description,
-                            seed.service_config(spec, provider), spec.state, spec.is_default,
-                            spec.hosted)
-            svc.children = seed.service_children(spec)
+            svc = self._add(folder, spec.name, spec.type, spec.description, None, spec.state,
+                            spec.is_default, spec.hosted)
+            svc.seed_from(spec, provider)
 
     def _add(self, folder, name, type_, description, config, state, is_default, hosted):
         svc = Service(folder, name, type_, description, config, state, self._now(),
@@ -471,10 +493,8 @@ class ServicesArea(object):
             folder = self.get_folder(folder_name)
             spec = seed.ServiceSpec(folder.name, name, type_, description, state, is_default,
                                     hosted, False)
-            config = type_config or seed.service_config(
-                spec, "ArcObjects11" if self.version.at_least(11) else "ArcObjects")
-            svc = self._add(folder, name, type_, description, config, state, is_default, hosted)
-            svc.children = seed.service_children(spec)
+            svc = self._add(folder, name, type_, description, type_config, state, is_default, hosted)
+            svc.seed_from(spec, "ArcObjects11" if self.version.at_least(11) else "ArcObjects")
             return svc.ref
 
     def snapshot(self):
