@@ -29,7 +29,7 @@ class AdminError(Exception):
         super(AdminError, self).__init__("; ".join(self.messages))
 
     def envelope(self):
-        """Return the body as ordered Python data (serialised by server.py)."""
+        """Return the body as ordered Python data (serialised by wire.render)."""
         return OrderedDict([("status", "error"), ("messages", list(self.messages)),
                             ("code", self.code)])
 
