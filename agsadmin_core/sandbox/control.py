@@ -33,6 +33,7 @@ ENDPOINTS = OrderedDict([
     ("POST /sandbox-api/advance-clock", "{\"seconds\": S}: move the site clock forward"),
     ("POST /sandbox-api/service-state", "{\"ref\": \"Folder/Name.Type\", \"state\": \"STOPPED\"}"),
     ("GET /sandbox-api/requests", "the request log (field names only)"),
+    ("GET /sandbox-api/routes", "every declared route: methods, pattern, since, status, description"),
     ("POST /sandbox-api/requests/clear", "clear the in-memory request log"),
 ])
 
@@ -122,6 +123,11 @@ def handle(app, req):
             payload = _payload(req)
             app.site.set_service_state(payload.get("ref", ""), payload.get("state", ""))
             return _json(200, {"status": "success"})
+        if key == ("GET", "routes"):
+            return _json(200, {"routes": [OrderedDict([
+                ("methods", [m for m in r.methods if m != "HEAD"]), ("pattern", r.pattern),
+                ("since", ".".join(str(p) for p in r.since)), ("status", r.status),
+                ("description", r.doc)]) for r in app.router.routes]})
         if key == ("GET", "requests"):
             return _json(200, {"requests": app.log.records()})
         if key == ("POST", "requests/clear"):

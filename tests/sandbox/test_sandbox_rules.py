@@ -56,3 +56,12 @@ def test_assumptions_are_listed_in_docs():
     count = sum(read(p).count("assumption") for p in SOURCES)
     assert count >= 10 and "## Assumptions" in docs
 
+
+
+def test_control_plane_serves_the_declarations(sb):
+    import requests
+    from agsadmin_core.sandbox.areas import all_routes
+    served = requests.get(sb.control_url + "/routes").json()["routes"]
+    assert [r["pattern"] for r in served] == [r.pattern for r in all_routes()]
+    assert {"methods": ["POST"], "pattern": "/arcgis/admin/services/deleteServices", "since": "10.7.1",
+            "status": "served", "description": "wrapped or bare array"} in served
