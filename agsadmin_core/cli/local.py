@@ -8,7 +8,7 @@ def sandbox(args, ctx):
     from ..sandbox import run_foreground  # the emulator; never imported by the client itself
     run_foreground(port=args.port, services=args.services, latency_ms=args.latency,
                    version=args.server_version, request_log=args.request_log,
-                   out=ctx.printer.out)
+                   unicode_names=args.unicode_names, out=ctx.printer.out)
 
 
 def demo(args, ctx):
@@ -41,6 +41,9 @@ COMMANDS = [
                  help="ArcGIS Server version to emulate (default 11.3)"),
         Argument("--request-log", metavar="FILE",
                  help="write one JSON line per request (field names only)"),
+        Argument("--unicode-names", action="store_true",
+                 help="add a folder and services with non-ASCII names (French, "
+                      "Japanese, German), to try scripts on them"),
     ]),
     Command("demo", "walk through a stop/start cycle on an embedded sandbox", demo),
     Command("info", "print the versions of Python, requests, urllib3 and OpenSSL", info),
