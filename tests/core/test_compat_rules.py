@@ -31,13 +31,12 @@ def test_version_checks_live_only_in_compat():
 
 @pytest.mark.parametrize("path", sorted(client_sources()) + [os.path.join(ROOT, "AGSAdmin.pyt")])
 def test_sources_avoid_py3_only_syntax(path):
-    if not os.path.exists(path):
-        pytest.skip("not written yet")
     text = io.open(path, encoding="utf-8").read()
     assert not re.search(r"""(?<![A-Za-z0-9_"'])[fF][rR]?["']""", text), "f-string in " + path
     assert not re.search(r"^\s*class \w+:", text, re.M), "class without (object) in " + path
     assert not re.search(r"^\s*def \w+\(.*\)\s*->", text, re.M), "annotation in " + path
     assert "nonlocal" not in text
+
 
 
 def test_the_core_never_imports_arcpy_or_the_sandbox():
@@ -46,3 +45,23 @@ def test_the_core_never_imports_arcpy_or_the_sandbox():
         assert not re.search(r"^\s*(import|from) arcpy", text, re.M), path
         if os.path.basename(path) not in ("cli.py", "demo.py"):
             assert "sandbox" not in re.findall(r"^\s*from \.(\w+)", text, re.M), path
+
+
+def every_python_source():
+    for top in ("agsadmin_core", "tests", "benchmarks"):
+        for folder, dirs, files in os.walk(os.path.join(ROOT, top)):
+            dirs[:] = [d for d in dirs if d != "__pycache__"]
+            for name in files:
+                if name.endswith((".py", ".pyt")):
+                    yield os.path.join(folder, name)
+
+
+def test_non_ascii_sources_declare_their_coding():
+    """Python 2.7 refuses to compile non-ASCII bytes without a coding line (PEP 263)."""
+    offenders = []
+    for path in list(every_python_source()) + [os.path.join(ROOT, "AGSAdmin.pyt")]:
+        lines = io.open(path, encoding="utf-8").read().splitlines()
+        if any(ord(c) > 127 for line in lines for c in line) and not any(
+                re.search(r"^#.*coding[:=]\s*utf-8", line) for line in lines[:2]):
+            offenders.append(os.path.relpath(path, ROOT))
+    assert offenders == []
