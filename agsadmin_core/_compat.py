@@ -4,8 +4,10 @@ Other modules import names and helpers from here and never test the interpreter 
 themselves (a test enforces that), so the differences stay in one small file.
 """
 
+import errno
 import io
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -43,9 +45,60 @@ def to_text(value):
     return text_type(value)
 
 
-def open_text(path, mode="r"):
-    """Open a UTF-8 text file the same way on both Pythons."""
-    return io.open(path, mode, encoding="utf-8")
+def native_str(text):
+    """``text`` as the interpreter's ``str``: UTF-8 bytes on 2.7 (for ``__str__``), else text.
+
+    On 2.7 ``str(exc)`` must return bytes; returning non-ASCII unicode there raises
+    UnicodeEncodeError, which is how ``Caf\u00e9`` used to crash a whole run.
+    """
+    text = to_text(text)
+    return text.encode("utf-8") if _PY2 else text
+
+
+def open_text(path, mode="r", encoding="utf-8"):
+    """Open a UTF-8 text file the same way on both Pythons (``utf-8-sig`` drops a BOM)."""
+    return io.open(path, mode, encoding=encoding)
+
+
+def host_name():
+    """This machine's name, as a lock file records it."""
+    try:
+        return to_text(socket.gethostname())
+    except (OSError, socket.error):  # pragma: no cover - no name at all
+        return "unknown"
+
+
+def pid_alive(pid):
+    """True when process ``pid`` exists on this machine (or when we cannot tell).
+
+    POSIX: signal 0 probes without touching the process. Windows: ``os.kill`` would
+    *terminate* it, so ask the kernel through ctypes instead.
+    """
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0:
+        return False
+    if os.name == "nt":  # pragma: no cover - Windows only
+        return _pid_alive_windows(pid)
+    try:
+        os.kill(pid, 0)
+    except OSError as exc:
+        return exc.errno != errno.ESRCH  # EPERM: it exists, owned by someone else
+    return True
+
+
+def _pid_alive_windows(pid):  # pragma: no cover - Windows only
+    import ctypes
+    kernel32 = ctypes.windll.kernel32
+    query_limited_information, still_active = 0x1000, 259
+    handle = kernel32.OpenProcess(query_limited_information, False, pid)
+    if not handle:
+        return ctypes.GetLastError() == 5  # access denied: it exists
+    try:
+        code = ctypes.c_ulong()
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True
+        return code.value == still_active
+    finally:
+        kernel32.CloseHandle(handle)
 
 
 def replace_file(src, dst):

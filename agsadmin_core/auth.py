@@ -9,9 +9,10 @@ import collections
 import logging
 import time
 
-from ._compat import monotonic
+from ._compat import monotonic, to_text
 from .errors import AuthenticationFailed, InvalidInput, NotFound, NotJSON, ServerError, \
     TokenRejected
+from .urls import is_loopback_url, shown
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +150,10 @@ class PortalTokenProvider(PasswordTokenProvider):
     describe = "Portal user name and password"
 
     def __init__(self, portal_token_url, username, password,
-                 expiration=DEFAULT_EXPIRATION_MINUTES):
+                 expiration=DEFAULT_EXPIRATION_MINUTES, allow_http=False):
+        # The password goes to the Portal, not to the server: the plain-http guard applies
+        # to this URL on its own, whatever the server URL is.
+        check_credential_url(portal_token_url, allow_http, "Portal")
         PasswordTokenProvider.__init__(self, username, password, expiration)
         self.portal_token_url = portal_token_url
 
@@ -197,28 +201,43 @@ def _token_from(body, referer, url):
 
 def _signin_failed(exc, username, url):
     """An AuthenticationFailed that keeps the server's own words, and never a secret."""
-    words = " ".join(exc.messages) or str(exc.message)
+    words = " ".join(exc.messages) or to_text(exc.message)
     return AuthenticationFailed("Sign-in as '%s' failed: %s" % (username, words),
                                 operation="generateToken", code=exc.code,
                                 messages=exc.messages, url=url)
 
 
-def ensure_safe_transport(urls, allow_http):
+def ensure_safe_transport(urls, allow_http, portal_url=None):
     """Refuse to send credentials in clear text over the network.
 
     Plain http is fine on loopback (the sandbox, or a script on the server itself); to any
-    other host it needs ``allow_http``.
+    other host it needs ``allow_http``. Every URL that receives a password or token is
+    checked: the site (its admin and token URLs share its scheme and host) and the Portal.
 
     Raises:
         InvalidInput: for plain http to a non-loopback host without ``allow_http``.
     """
-    if urls.scheme == "http" and not urls.is_loopback and not allow_http:
+    for url in (urls.site, urls.admin, urls.tokens):
+        check_credential_url(url, allow_http, "server")
+    if portal_url:
+        check_credential_url(portal_url, allow_http, "Portal")
+
+
+def check_credential_url(url, allow_http, what="server"):
+    """Refuse plain http to ``url`` unless it is loopback or ``allow_http`` is set.
+
+    Loopback is decided from the parsed address (``127.0.0.1.example.com`` is not).
+    """
+    text = (url or "").strip()
+    if text.lower().startswith("http://") and not is_loopback_url(text) and not allow_http:
         raise InvalidInput(
-            "Refusing to send credentials over plain http to %s." % urls.host,
+            "Refusing to send credentials over plain http to the %s at %s."
+            % (what, shown(text)),
             hint="Use the https URL (port 6443 on a direct install), or {allow_http} if this "
                  "network is trusted.")
 
 
 __all__ = ["Token", "TokenProvider", "GivenToken", "PasswordTokenProvider",
            "PortalTokenProvider", "SigninTokenProvider", "ensure_safe_transport",
+           "check_credential_url",
            "parse_expires"]

@@ -14,6 +14,8 @@ that uses the environment variable never needs it.
 """
 
 import getpass
+import math
+import numbers
 import os
 
 from . import jsonfile
@@ -51,20 +53,23 @@ class ConnectionInfo(object):
     """
 
     def __init__(self, server_url, username=None, portal_url=None, verify=True,
-                 allow_http=False, timeout=60.0, auth=AUTH_USER):
-        self.server_url = server_url
-        self.username = username
-        self.portal_url = portal_url
-        self.verify = verify
-        self.allow_http = bool(allow_http)
-        self.timeout = float(timeout)
+                 allow_http=False, timeout=60.0, auth=AUTH_USER, source=None):
+        # Typed and checked here, so a file, a CLI option and a toolbox field all meet the
+        # same rules: "allow_http": "false" (a string) must not turn http on.
+        where = "in '%s'" % source if source else "for the connection"
+        self.server_url = _text_field("server_url", server_url, where, required=True)
+        self.username = _text_field("username", username, where)
+        self.portal_url = _text_field("portal_url", portal_url, where)
+        self.verify = _verify_field(verify, where)
+        self.allow_http = _bool_field("allow_http", allow_http, where)
+        self.timeout = _timeout_field(timeout, where)
         if auth not in (AUTH_USER, AUTH_PRO_SIGNIN):
-            raise InvalidInput("Unknown sign-in method '%s'; use '%s' or '%s'."
-                               % (auth, AUTH_USER, AUTH_PRO_SIGNIN))
+            raise InvalidInput("'auth' %s must be '%s' or '%s'." % (where, AUTH_USER,
+                                                                   AUTH_PRO_SIGNIN))
         self.auth = auth
-        self.urls = parse_server_url(server_url)
-        if portal_url:
-            parse_portal_url(portal_url)  # validates now, not at first use
+        self.urls = parse_server_url(self.server_url)
+        if self.portal_url:
+            parse_portal_url(self.portal_url)  # validates now, not at first use
 
     def to_dict(self):
         return {"format": FILE_FORMAT, "version": 1, "server_url": self.server_url,
@@ -96,15 +101,93 @@ class ConnectionInfo(object):
         unknown = sorted(set(data) - set(_FIELDS) - set(["format", "version"]))
         if unknown:
             raise InvalidInput("Connection file '%s' has unknown keys: %s."
-                               % (path, ", ".join(unknown)))
-        verify = data.get("verify", True)
-        if not isinstance(verify, bool) and not isinstance(verify, string_types):
-            raise InvalidInput("'verify' in '%s' must be true, false or a CA bundle path."
-                               % path)
+                               % (path, ", ".join(_short(k) for k in unknown)))
+        if data.get("version", 1) != 1 or isinstance(data.get("version"), bool):
+            raise InvalidInput("Connection file '%s' has a version this AGSAdmin does not "
+                               "know; 'version' must be 1." % path)
         return cls(data.get("server_url"), username=data.get("username"),
-                   portal_url=data.get("portal_url"), verify=verify,
+                   portal_url=data.get("portal_url"), verify=data.get("verify", True),
                    allow_http=data.get("allow_http", False),
-                   timeout=data.get("timeout", 60.0), auth=data.get("auth", AUTH_USER))
+                   timeout=data.get("timeout", 60.0), auth=data.get("auth", AUTH_USER),
+                   source=path)
+
+
+# -- field checks: each names the field and the type it wants, never echoes a long value --
+
+#: The longest request timeout a connection may ask for, in seconds (an hour).
+MAX_TIMEOUT = 3600.0
+
+
+def _short(value, limit=60):
+    text = "%s" % (value,)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _text_field(name, value, where, required=False):
+    if value is None or (value == "" and not required):
+        if required:
+            raise InvalidInput("'%s' %s is missing; it must be a URL such as "
+                               "https://gis.example.com:6443/arcgis." % (name, where))
+        return None
+    if not isinstance(value, string_types) or not value.strip():
+        raise InvalidInput("'%s' %s must be a non-empty string, not %s."
+                           % (name, where, _type_name(value)))
+    if any(ord(c) < 32 for c in value):
+        raise InvalidInput("'%s' %s holds control characters." % (name, where))
+    return value.strip()
+
+
+def _bool_field(name, value, where):
+    if not isinstance(value, bool):
+        raise InvalidInput("'%s' %s must be true or false (a JSON boolean, no quotes), not %s."
+                           % (name, where, _type_name(value)))
+    return value
+
+
+def _verify_field(value, where):
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, string_types) and value.strip() and \
+            not any(ord(c) < 32 for c in value):
+        if not os.path.exists(value):
+            raise InvalidInput("'verify' %s names a CA bundle that does not exist: %s."
+                               % (where, _short(value, 200)),
+                               hint="Give the path of the PEM file (or folder) of your "
+                                    "certificate authority, or true.")
+        return value
+    raise InvalidInput("'verify' %s must be true, false or the path of a CA bundle, not %s."
+                       % (where, _type_name(value)))
+
+
+def _timeout_field(value, where):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise InvalidInput("'timeout' %s must be a number of seconds, not %s."
+                           % (where, _type_name(value)))
+    try:
+        seconds = float(value)
+    except (OverflowError, ValueError):
+        seconds = float("inf")
+    if math.isnan(seconds) or seconds <= 0 or seconds > MAX_TIMEOUT:
+        raise InvalidInput("'timeout' %s must be more than 0 and at most %d seconds."
+                           % (where, MAX_TIMEOUT))
+    return seconds
+
+
+def _type_name(value):
+    """How a JSON value's type reads in a message."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, string_types):
+        return "a string"
+    if isinstance(value, numbers.Number):
+        return "a number"
+    if isinstance(value, (list, tuple)):
+        return "a list"
+    if isinstance(value, dict):
+        return "an object"
+    return type(value).__name__
 
 
 # -- the password chain ------------------------------------------------------------------

@@ -7,6 +7,8 @@ one place, :func:`from_envelope`, and ``requests`` exceptions in ``session.py``.
 
 import string
 
+from ._compat import native_str, to_text
+
 #: The actions a hint suggests, in the words of the command line (and of scripts, which see
 #: them through ``str(error)``). Hints in the core name actions as ``{placeholders}``; each
 #: front end supplies its own words (the toolbox names its tools), so no front end rewrites
@@ -39,7 +41,7 @@ def render_hint(hint, words=None):
     """``hint`` with its action placeholders in ``words`` (default :data:`CLI_WORDS`)."""
     if not hint:
         return hint
-    text = string.Formatter().vformat(hint, (), _Words(words or CLI_WORDS))
+    text = string.Formatter().vformat(to_text(hint), (), _Words(words or CLI_WORDS))
     return text[:1].upper() + text[1:]
 
 
@@ -59,20 +61,26 @@ class AdminError(Exception):
 
     def __init__(self, message, operation=None, service=None, code=None, messages=None,
                  url=None, hint=None):
+        # Text everywhere (unicode on 2.7): a server message such as "Caf\u00e9" or a service
+        # in a non-ASCII folder must never turn into a UnicodeEncodeError.
+        message = to_text(message)
         Exception.__init__(self, message)
         self.message = message
-        self.operation = operation
-        self.service = service
+        self.operation = _text_or_none(operation)
+        self.service = _text_or_none(service)
         self.code = code
-        self.messages = list(messages or [])
-        self.url = url
+        self.messages = [to_text(m) for m in (messages or [])]
+        self.url = _text_or_none(url)
         self.hint = hint if hint is not None else self.default_hint
 
     def __str__(self):
+        return native_str(self.describe())
+
+    def __unicode__(self):  # Python 2.7's unicode(exc)
         return self.describe()
 
     def describe(self, words=None):
-        """The message and the hint, the hint in a front end's ``words``."""
+        """The message and the hint, the hint in a front end's ``words`` (always text)."""
         hint = render_hint(self.hint, words)
         return "%s %s" % (self.message, hint) if hint else self.message
 
@@ -173,8 +181,32 @@ _LOCK_MARKERS = ("another administrative operation",)
 
 def is_lock_message(text):
     """True when ``text`` is one of the server's admin-lock messages, which are safe to retry."""
-    lowered = (text or "").lower()
+    lowered = to_text(text or "").lower()
     return any(marker in lowered for marker in _LOCK_MARKERS)
+
+
+def _text_or_none(value):
+    return None if value is None else to_text(value)
+
+
+#: HTTP statuses (and envelope codes) that mean "these credentials are refused", not a
+#: server fault: 401 must exit 3 like any other refused sign-in.
+_AUTH_CODES = (401,)
+
+
+def class_for_status(code):
+    """The error class for an HTTP status or envelope code, when the code alone decides it.
+
+    Returns None for codes whose meaning depends on the message (500, 403...). The transport
+    uses this for a non-JSON error answer; :func:`from_envelope` for an envelope.
+    """
+    if code in (498, 499):
+        return TokenRejected
+    if code in _AUTH_CODES:
+        return AuthenticationFailed
+    if code == 404:
+        return NotFound
+    return None
 
 
 def from_envelope(body, operation=None, service=None, url=None):
@@ -195,24 +227,19 @@ def from_envelope(body, operation=None, service=None, url=None):
         if not isinstance(messages, list):
             messages = [messages]
         code = body.get("code")
-    messages = [str(m) for m in messages]
+    messages = [to_text(m) for m in messages if m is not None]
     text = " ".join(messages) or "The server reported an error without a message."
     try:
-        code = int(code) if code is not None else None
-    except (TypeError, ValueError):
+        code = int(code) if code is not None and not isinstance(code, bool) else None
+    except (TypeError, ValueError, OverflowError):
         code = None
-    what = "%s failed" % operation if operation else "The request failed"
+    what = "%s failed" % to_text(operation) if operation else "The request failed"
     if service:
-        what = "%s for %s" % (what, service)
+        what = "%s for %s" % (what, to_text(service))
     message = "%s: %s" % (what, text)
-    if code in (498, 499):
-        cls = TokenRejected
-    elif code == 404:
-        cls = NotFound
-    elif is_lock_message(text):
-        cls = AdminLockBusy
-    else:
-        cls = ServerError
+    cls = class_for_status(code)
+    if cls is None:
+        cls = AdminLockBusy if is_lock_message(text) else ServerError
     return cls(message, operation=operation, service=service, code=code, messages=messages,
                url=url)
 
