@@ -9,13 +9,16 @@ Rules an administrator can predict:
 - ``System``, ``Utilities`` and ``Hosted`` hold the site's own and hosted services: a pattern
   reaches them only when it names the folder itself (``Utilities/*``), never through ``*``.
 - ``@list.txt`` reads names and patterns from a file, one per line, ``#`` for comments.
+- A selection that is given but empty once parsed (``''``, ``' '``, an empty or comments-only
+  list file) is an error, never "everything": a script's unset ``$SERVICES`` must not stop a
+  site. ``*`` selects every service, and must be asked for.
 """
 
 import collections
 import fnmatch
 import re
 
-from ._compat import open_text
+from ._compat import open_text, string_types, to_text
 from .errors import InvalidInput
 
 #: Folders a wildcard never reaches unless the pattern names them.
@@ -23,6 +26,14 @@ PROTECTED_FOLDERS = ("system", "utilities", "hosted")
 
 _WILDCARDS = re.compile(r"[*?\[]")
 _NAME = re.compile(r"^[^/\\]+$")
+# What a service name or pattern can hold: ArcGIS names are letters, digits and "_" (any
+# script: "Caf\u00e9", "\u65e5\u672c"), plus "." before the type, "-" and " " in folders,
+# and the glob characters. A line of another kind of file (/etc/shadow, a key) fails this,
+# and is then reported by its line number only.
+_PATTERN_CHARS = re.compile(r"^[\w.\- /*?\[\]!]+$", re.UNICODE)
+_MAX_PATTERN = 250
+
+EMPTY_SELECTION_HINT = "Nothing was changed; to select every service, ask for '*'."
 
 
 class ServiceRef(collections.namedtuple("ServiceRef", "folder name type")):
@@ -71,13 +82,20 @@ class Selector(object):
     """
 
     def __init__(self, patterns=None, folder=None, include_protected=False):
-        self.patterns = expand_list_files(patterns or [])
+        given = _as_list(patterns)
+        self.patterns = expand_list_files(given)
+        if given and not self.patterns:
+            # Asked for something that parsed to nothing: never read as "everything".
+            raise InvalidInput("The service selection is empty (%s)." % _describe_empty(given),
+                               hint=EMPTY_SELECTION_HINT)
         self.include_protected = include_protected
-        self.folder = (folder or "").strip("/") or None
-        if self.folder is not None and "/" in self.folder:
-            raise InvalidInput("'%s' is not a folder name: folders have one level." % folder)
-        for pattern in self.patterns:
-            _check_pattern(pattern)
+        if folder is not None and not isinstance(folder, string_types):
+            raise InvalidInput("A folder must be a name, not %s." % type(folder).__name__)
+        self.folder = to_text(folder or "").strip().strip("/") or None
+        if self.folder is not None and ("/" in self.folder or
+                                        not _PATTERN_CHARS.match(self.folder)):
+            raise InvalidInput("'%s' is not a folder name: folders have one level of letters, "
+                               "digits and _." % self.folder[:_MAX_PATTERN])
         self._matched = set()
 
     def folders_needed(self, all_folders):
@@ -118,40 +136,104 @@ class Selector(object):
         return [p for p in self.patterns if p not in self._matched]
 
 
+def _as_list(patterns):
+    """The entries of a selection: a single string is one pattern, not its characters."""
+    if patterns is None:
+        return []
+    if isinstance(patterns, (string_types, bytes)):
+        return [patterns]
+    try:
+        return list(patterns)
+    except TypeError:
+        raise InvalidInput("Services must be given as a name, a pattern or a list of them, "
+                           "not %s." % type(patterns).__name__)
+
+
+def _describe_empty(given):
+    files = [e.strip()[1:] for e in given
+             if isinstance(e, string_types) and e.strip().startswith("@")]
+    if files:
+        return "list file %s holds no name or pattern" % ", ".join("'%s'" % f for f in files)
+    return "only blank names were given"
+
+
 def expand_list_files(patterns):
-    """Replace each ``@path`` entry with the names in that file."""
+    """Replace each ``@path`` entry with the names in that file; check every entry.
+
+    Blank entries are dropped (the caller decides whether an empty result is an error).
+
+    Raises:
+        InvalidInput: an entry that is not text or not a name or pattern, or a list file
+            that cannot be read or holds a line that is not one.
+    """
     out = []
-    for entry in patterns:
-        entry = (entry or "").strip()
+    for entry in _as_list(patterns):
+        if entry is None:
+            continue
+        if not isinstance(entry, (string_types, bytes)):
+            raise InvalidInput("A service name must be text, not %s." % type(entry).__name__)
+        entry = to_text(entry).strip()
         if not entry:
             continue
         if entry.startswith("@"):
             out.extend(read_list_file(entry[1:]))
         else:
+            _check_pattern(entry)
             out.append(entry)
     return out
 
 
 def read_list_file(path):
-    """Names and patterns from a text file, one per line; blank lines and ``#`` are skipped.
+    """Names and patterns from a UTF-8 text file (a BOM is fine), one per line; blank lines
+    and ``#`` comments are skipped.
+
+    Errors name the line by number and never quote it: ``@/etc/shadow`` must not print
+    the file's content.
 
     Raises:
-        InvalidInput: when the file cannot be read.
+        InvalidInput: when the file cannot be read, is not UTF-8 text, or has a line that is
+            not a service name or pattern.
     """
     try:
-        with open_text(path) as handle:
+        # utf-8-sig: Notepad's BOM would otherwise glue itself to the first name.
+        with open_text(path, encoding="utf-8-sig") as handle:
             lines = handle.read().splitlines()
-    except (IOError, OSError):
-        raise InvalidInput("Service list file '%s' could not be read." % path)
-    return [line.split("#", 1)[0].strip() for line in lines
-            if line.split("#", 1)[0].strip()]
+    except (IOError, OSError) as exc:
+        raise InvalidInput("Service list file '%s' could not be read (%s)."
+                           % (path, type(exc).__name__))
+    except ValueError:  # UnicodeDecodeError: a binary file, or another encoding
+        raise InvalidInput("Service list file '%s' is not UTF-8 text." % path,
+                           hint="Save it as UTF-8 with one Folder/Name.Type per line.")
+    out = []
+    for number, line in enumerate(lines, 1):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        if not _is_pattern_text(text):
+            raise InvalidInput("Line %d of service list file '%s' is not a service name or "
+                               "pattern." % (number, path),
+                               hint="Write one Folder/Name.Type or glob such as Maps/* per "
+                                    "line; '#' starts a comment.")
+        out.append(text)
+    return out
+
+
+def _is_pattern_text(pattern):
+    if len(pattern) > _MAX_PATTERN or not _PATTERN_CHARS.match(pattern):
+        return False
+    return pattern.strip() == "*" or (pattern.count("/") <= 1 and pattern.strip("/") != "")
 
 
 def _check_pattern(pattern):
-    if pattern.count("/") > 1 or pattern.strip("/") == "":
-        if pattern.strip() not in ("*",):
-            raise InvalidInput("'%s' is not a service name or pattern." % pattern,
-                               hint="Use Folder/Name.Type or a glob such as Maps/*.")
+    if not _is_pattern_text(pattern):
+        raise InvalidInput("'%s' is not a service name or pattern."
+                           % _printable(pattern[:_MAX_PATTERN]),
+                           hint="Use Folder/Name.Type or a glob such as Maps/*.")
+
+
+def _printable(text):
+    """``text`` with control characters shown as ``?``, so a message stays one line."""
+    return "".join(c if ord(c) >= 32 else "?" for c in text)
 
 
 def _pattern_folder(pattern):
