@@ -144,6 +144,10 @@ class InvalidInput(AdminError, ValueError):
     """The request was refused before anything was sent: bad URL, pattern, file or option."""
 
 
+class JournalBusy(InvalidInput):
+    """Another run holds the journal's lock file; the message names the holder."""
+
+
 class Cancelled(AdminError):
     """The user cancelled; what was done before is in ``result`` and its journal.
 
