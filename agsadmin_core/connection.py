@@ -116,6 +116,8 @@ class ConnectionInfo(object):
 
 #: The longest request timeout a connection may ask for, in seconds (an hour).
 MAX_TIMEOUT = 3600.0
+#: The longest URL or user name a connection may hold.
+MAX_TEXT = 2048
 
 
 def _short(value, limit=60):
@@ -134,6 +136,8 @@ def _text_field(name, value, where, required=False):
                            % (name, where, _type_name(value)))
     if any(ord(c) < 32 for c in value):
         raise InvalidInput("'%s' %s holds control characters." % (name, where))
+    if len(value) > MAX_TEXT:
+        raise InvalidInput("'%s' %s is longer than %d characters." % (name, where, MAX_TEXT))
     return value.strip()
 
 

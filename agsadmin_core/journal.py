@@ -346,12 +346,16 @@ class _FileLock(object):
     def __enter__(self):
         deadline = monotonic() + LOCK_WAIT
         pause = 0.005
+        refused = 0
         while True:
             try:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except OSError as exc:
-                if exc.errno not in (errno.EEXIST, errno.EACCES) or \
-                        not os.path.exists(self.path):
+                # EEXIST: someone holds it. EACCES with no lock file: the folder is not
+                # writable (Windows also says EACCES for a lock being deleted: try again).
+                if exc.errno == errno.EACCES and not os.path.exists(self.path):
+                    refused += 1
+                if exc.errno not in (errno.EEXIST, errno.EACCES) or refused > 5:
                     raise InvalidInput(
                         "Journal '%s' cannot be written here (%s)."
                         % (self.journal, errno.errorcode.get(exc.errno, "error")),

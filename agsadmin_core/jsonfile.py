@@ -22,7 +22,8 @@ def read_format(path, file_format, what, hint=None):
     if not path or not os.path.isfile(path):
         raise InvalidInput("%s '%s' does not exist." % (what, path), hint=hint)
     try:
-        with open_text(path) as handle:
+        # utf-8-sig: a file saved by Notepad starts with a BOM, which json refuses.
+        with open_text(path, encoding="utf-8-sig") as handle:
             data = json.load(handle)
     except (IOError, OSError, ValueError) as exc:
         raise InvalidInput("%s '%s' could not be read (%s)." % (what, path, type(exc).__name__),

@@ -76,7 +76,9 @@ def is_loopback_url(url):
 def shown(url):
     """``url`` as it may appear in a message: no user name, password, query or fragment."""
     try:
-        return strip_secrets(url)
+        text = strip_secrets(url)
+        authority = text.split("://", 1)[-1].split("/", 1)[0]
+        return "the given URL" if "@" in authority else text
     except ValueError:  # unparseable: show it only when it cannot hold a password
         return "the given URL" if "@" in (url or "") else (url or "")[:200]
 
@@ -152,7 +154,9 @@ def _split(raw, what, hint):
     try:
         parts = urlsplit(raw)
         host = parts.hostname
-        userinfo = "@" in parts.netloc
+        # "user:pw@host" without a scheme parses as scheme "user": look at the text too.
+        authority = raw.split("://", 1)[-1].split("/", 1)[0]
+        userinfo = "@" in parts.netloc or "@" in authority
         port_text = parts.netloc.rpartition("@")[2]
         port = parts.port
     except ValueError:  # "[::1", a port out of range or not a number, on 3.x
