@@ -18,7 +18,7 @@ import collections
 import fnmatch
 import re
 
-from ._compat import open_text, string_types, to_text
+from ._compat import native_str, open_text, string_types, to_text
 from .errors import InvalidInput
 
 #: Folders a wildcard never reaches unless the pattern names them.
@@ -41,14 +41,23 @@ class ServiceRef(collections.namedtuple("ServiceRef", "folder name type")):
 
     __slots__ = ()
 
+    @property
+    def text(self):
+        """``Folder/Name.Type`` as text (unicode on 2.7, where ``str()`` of ``Caf\u00e9``
+        would be UTF-8 bytes)."""
+        base = u"%s.%s" % (to_text(self.name), to_text(self.type))
+        return u"%s/%s" % (to_text(self.folder), base) if self.folder else base
+
     def __str__(self):
-        base = "%s.%s" % (self.name, self.type)
-        return "%s/%s" % (self.folder, base) if self.folder else base
+        return native_str(self.text)
+
+    def __unicode__(self):  # Python 2.7's unicode(ref)
+        return self.text
 
     @property
     def admin_path(self):
         """Path under the admin root: ``services/Maps/Parcels.MapServer``."""
-        return "services/" + str(self)
+        return u"services/" + self.text
 
 
 def parse_ref(text):
@@ -252,7 +261,7 @@ def _protected(ref, is_default):
 
 def _match(pattern, ref, is_default, named_folder=None):
     text = pattern.strip().lstrip("/")
-    full = str(ref).lower()
+    full = ref.text.lower()
     if not is_pattern(text):
         wanted = text.lower()
         if "." in wanted.rpartition("/")[2]:
