@@ -15,8 +15,15 @@ import time
 try:  # Python 3
     from urllib.parse import quote, urlsplit, urlunsplit
 except ImportError:  # Python 2.7
-    from urllib import quote  # noqa: F401
+    from urllib import quote as _quote_bytes
     from urlparse import urlsplit, urlunsplit  # noqa: F401
+
+    def quote(text, safe="/"):
+        """2.7's ``urllib.quote`` raises KeyError on non-ASCII unicode (``\u65e5``): quote
+        its UTF-8 bytes, as Python 3 does, and give text back."""
+        if isinstance(text, unicode):  # noqa: F821
+            text = text.encode("utf-8")
+        return _quote_bytes(text, safe=safe).decode("ascii")
 
 try:
     import queue

@@ -9,6 +9,7 @@ import random
 import pytest
 
 from agsadmin_core import Server
+from agsadmin_core._compat import to_text
 from agsadmin_core.auth import PortalTokenProvider, check_credential_url
 from agsadmin_core.connection import ConnectionInfo
 from agsadmin_core.errors import InvalidInput
@@ -107,7 +108,7 @@ def base_file(sandbox_url="https://gis.example.com:6443/arcgis"):
 
 def write_file(path, data):
     with io.open(path, "w", encoding="utf-8") as handle:
-        handle.write(json.dumps(data, ensure_ascii=False, allow_nan=True))
+        handle.write(to_text(json.dumps(data, ensure_ascii=False, allow_nan=True)))
     return path
 
 
@@ -201,5 +202,5 @@ def test_a_file_of_garbage_bytes_or_with_a_bom_is_invalid_input_or_read(tmp_path
         with pytest.raises(InvalidInput):
             ConnectionInfo.load(path)
     with io.open(path, "w", encoding="utf-8-sig") as handle:  # Notepad's BOM
-        handle.write(json.dumps(base_file()))
+        handle.write(to_text(json.dumps(base_file())))
     assert ConnectionInfo.load(path).username == "siteadmin"
