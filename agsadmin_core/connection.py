@@ -77,6 +77,20 @@ class ConnectionInfo(object):
                 "verify": self.verify, "allow_http": self.allow_http, "timeout": self.timeout,
                 "auth": self.auth}
 
+    def replace(self, **changes):
+        """A copy with ``changes`` applied and checked like the file's own values
+        (``--portal``, ``--ca-bundle``, ``--timeout`` over a connection file).
+
+        Raises:
+            InvalidInput: an unknown field or a wrongly typed value, naming the field.
+        """
+        values = dict((k, getattr(self, k)) for k in _FIELDS)
+        unknown = sorted(set(changes) - set(_FIELDS))
+        if unknown:
+            raise InvalidInput("Unknown connection settings: %s." % ", ".join(unknown))
+        values.update(changes)
+        return ConnectionInfo(**values)
+
     def save(self, path):
         """Write this connection to ``path`` atomically. It holds no secret by construction."""
         jsonfile.write(path, self.to_dict())

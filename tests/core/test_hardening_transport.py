@@ -204,3 +204,14 @@ def test_a_file_of_garbage_bytes_or_with_a_bom_is_invalid_input_or_read(tmp_path
     with io.open(path, "w", encoding="utf-8-sig") as handle:  # Notepad's BOM
         handle.write(to_text(json.dumps(base_file())))
     assert ConnectionInfo.load(path).username == "siteadmin"
+
+
+def test_replace_checks_overrides_like_file_values(tmp_path):
+    info = ConnectionInfo("https://gis.example.com:6443/arcgis", username="u")
+    assert info.replace(timeout=30).timeout == 30.0
+    assert info.replace(username="v").username == "v" and info.username == "u"
+    for bad in ({"timeout": float("nan")}, {"verify": str(tmp_path / "missing.pem")},
+                {"allow_http": "false"}, {"portal_url": "http://u:p@portal/portal"},
+                {"password": "x"}):
+        with pytest.raises(InvalidInput):
+            info.replace(**bad)
