@@ -23,6 +23,8 @@ except ImportError:  # Python 2.7
         its UTF-8 bytes, as Python 3 does, and give text back."""
         if isinstance(text, unicode):  # noqa: F821
             text = text.encode("utf-8")
+        if isinstance(safe, unicode):  # noqa: F821 - bytes and text must not mix here
+            safe = safe.encode("utf-8")
         return _quote_bytes(text, safe=safe).decode("ascii")
 
 try:

@@ -53,6 +53,14 @@ def test_codes_that_decide_the_class(code, cls):
     assert class_for_status(500) is None and class_for_status(403) is None
 
 
+@pytest.mark.parametrize("safe", ["/", u"/"])
+def test_paths_with_non_ascii_names_are_quoted_as_utf8(safe):
+    from agsadmin_core._compat import quote
+    assert quote(u"%s/%s.MapServer" % (NIPPON, CAFE), safe=safe) == \
+        u"%E6%97%A5%E6%9C%AC/Caf%C3%A9.MapServer"
+    assert quote("Maps/A B.MapServer", safe=safe) == u"Maps/A%20B.MapServer"
+
+
 def test_admin_error_of_bytes_and_text_alike():
     assert AdminError(MESSAGE.encode("utf-8")).message == MESSAGE
     assert AdminError(MESSAGE, url=u"https://h/%s" % CAFE).url.endswith(CAFE)
