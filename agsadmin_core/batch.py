@@ -171,6 +171,8 @@ class BatchEngine(object):
             journal.plan([(i.ref, i.realtime_state) for i in todo])
         outcomes = {}
         try:
+            # Each outcome is written to the journal as it arrives (journal.py keeps a mark
+            # cheap), so a crash at any point leaves a true record.
             self._send(op, todo, options, journal, outcomes)
         except KeyboardInterrupt:
             # Ctrl-C: what was confirmed is kept; the rest is reported as cancelled (a

@@ -106,7 +106,7 @@ def login(info, password=None, store=True, prompt=True):
 
 def check_transport(info):
     """Refuse plain http to another host for every URL that receives credentials."""
-    ensure_safe_transport(info.urls, info.allow_http)
+    ensure_safe_transport(info.urls, info.allow_http, portal_url=info.portal_url)
 
 
 def _token_provider(info, signin, password, token, prompt):
@@ -124,5 +124,6 @@ def _token_provider(info, signin, password, token, prompt):
     if password is None:
         password, _ = find_password(info.urls.admin, info.username, prompt=prompt)
     if info.portal_url:
-        return PortalTokenProvider(parse_portal_url(info.portal_url), info.username, password)
+        return PortalTokenProvider(parse_portal_url(info.portal_url), info.username, password,
+                                   allow_http=info.allow_http)
     return PasswordTokenProvider(info.username, password)

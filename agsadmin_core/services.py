@@ -82,19 +82,19 @@ class ServicesManager(object):
         """``(configuredState, realTimeState)`` of one service."""
         ref = _as_ref(service)
         body = self._session.call(ref.admin_path + "/status", operation="status",
-                                  service=str(ref), safe_to_repeat=True)
+                                  service=ref.text, safe_to_repeat=True)
         return body.get("configuredState"), body.get("realTimeState")
 
     def stop_service(self, service):
         """``POST .../<name>.<type>/stop``; safe to repeat, so the admin lock is retried."""
         ref = _as_ref(service)
-        self._session.call(ref.admin_path + "/stop", operation="stop", service=str(ref),
+        self._session.call(ref.admin_path + "/stop", operation="stop", service=ref.text,
                            safe_to_repeat=True)
 
     def start_service(self, service):
         """``POST .../<name>.<type>/start``; safe to repeat, so the admin lock is retried."""
         ref = _as_ref(service)
-        self._session.call(ref.admin_path + "/start", operation="start", service=str(ref),
+        self._session.call(ref.admin_path + "/start", operation="start", service=ref.text,
                            safe_to_repeat=True)
 
     # -- listing ----------------------------------------------------------------------
@@ -147,7 +147,7 @@ class ServicesManager(object):
         for entry in body.get("services", []):
             ref = ServiceRef(folder, entry["serviceName"], entry["type"])
             configured, realtime = self.status(ref)
-            infos.append(ServiceInfo(str(ref), folder, ref.name, ref.type, configured,
+            infos.append(ServiceInfo(ref.text, folder, ref.name, ref.type, configured,
                                      realtime, bool(entry.get("isDefault"))))
         return infos
 
@@ -188,12 +188,15 @@ class ServicesManager(object):
         book = self._journal(journal) if journal is not None else None
         return self._engine.run(STOP, infos, options, book)
 
-    def start(self, patterns=None, folder=None, journal=None, options=None, **option_keywords):
+    def start(self, patterns=None, folder=None, journal=None, options=None, any_site=False,
+              **option_keywords):
         """Start the selected services, or those a stop journal recorded.
 
         With ``journal``: the services the journal recorded that have not been restarted yet,
         each started only if it is still stopped, then marked as restarted, so running it
-        again is safe. Arguments and result otherwise as :meth:`stop`.
+        again is safe. A journal written through another URL is refused unless ``any_site``
+        (the same site reached by another name). Arguments and result otherwise as
+        :meth:`stop`.
 
         Raises:
             InvalidInput: both or neither of patterns/journal given, a bad journal, a
@@ -208,7 +211,7 @@ class ServicesManager(object):
                 raise InvalidInput("Name the services to start, or give a journal.")
             return self._engine.run(START, self._select(patterns, folder), options)
         book = journal if isinstance(journal, Journal) else \
-            Journal.load(journal, self._session.urls.site)
+            Journal.load(journal, self._session.urls.site, any_site=any_site)
         names = book.to_restart()
         if not names:
             options.reporter.info("The journal has nothing left to restart.")
@@ -292,5 +295,5 @@ def _info_from_report(entry, folder):
     folder = entry.get("folderName", folder)
     folder = "" if folder in ("/", None) else folder
     ref = ServiceRef(folder, entry["serviceName"], entry["type"])
-    return ServiceInfo(str(ref), folder, ref.name, ref.type, status.get("configuredState"),
+    return ServiceInfo(ref.text, folder, ref.name, ref.type, status.get("configuredState"),
                        status.get("realTimeState"), bool(entry.get("isDefault")))

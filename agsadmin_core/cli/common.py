@@ -116,18 +116,21 @@ class Context(object):
         else:
             raise InvalidInput("No server given.",
                                hint="Use --connection FILE, or --server URL --user NAME.")
+        changes = {}
         if args.user:
-            info.username = args.user
+            changes["username"] = args.user
         if args.portal:
-            info.portal_url = args.portal
+            changes["portal_url"] = args.portal
         if args.ca_bundle:
-            info.verify = args.ca_bundle
+            changes["verify"] = args.ca_bundle
         if args.insecure:
-            info.verify = False
+            changes["verify"] = False
         if args.allow_http:
-            info.allow_http = True
+            changes["allow_http"] = True
         if args.timeout:
-            info.timeout = args.timeout
+            changes["timeout"] = args.timeout
+        # Checked like a file's own values (a CA bundle that does not exist...).
+        info = info.replace(**changes) if changes else info
         if not args.token and not info.username:
             raise InvalidInput("No user name given.", hint="Use --user NAME (or --token).")
         return info

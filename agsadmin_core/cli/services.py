@@ -26,8 +26,9 @@ def _change(verb, args, ctx):
     with ctx.connect() as server:
         if batch.dry_run:
             ctx.reporter.info("Dry run: nothing will be changed.")
+        extra = {"any_site": args.any_site} if verb == "start" else {}
         result = getattr(server.services, verb)(args.patterns, folder=args.folder,
-                                                journal=args.journal, options=batch)
+                                                journal=args.journal, options=batch, **extra)
     ctx.printer.batch(result)
 
 
@@ -48,5 +49,8 @@ COMMANDS = [
         options.FOLDER,
         Argument("--journal", metavar="FILE",
                  help="restart exactly the services a 'stop --journal' recorded"),
+        Argument("--any-site", action="store_true",
+                 help="accept a journal written through another URL of the same site (a "
+                      "Web Adaptor URL and the direct one, say)"),
     ] + list(BATCH_OPTIONS)),
 ]

@@ -100,10 +100,6 @@ def add_non_ascii_services(sb):
     return sb.site.add_service(u"%s/%s.MapServer" % (NIPPON, CAFE))
 
 
-@pytest.mark.xfail(sys.version_info[0] == 2, strict=True,
-                   reason="services.py builds ServiceInfo.ref with str(ref), UTF-8 bytes on 2.7, "
-                          "so the journal's text names never match: use ServiceRef.text there "
-                          "(left to the services restructure, issue 8 part B)")
 def test_non_ascii_services_stop_and_restart_from_a_journal(sandbox, connect, tmp_path):
     ref = add_non_ascii_services(sandbox)
     server = connect()
