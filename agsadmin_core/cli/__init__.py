@@ -80,10 +80,15 @@ def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = build_parser()
+    # argparse prints help and usage errors on sys.stdout/sys.stderr: point them at ours.
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = stdout, stderr
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    finally:
+        sys.stdout, sys.stderr = saved
     if getattr(args, "handler", None) is None:
         parser.print_help(stderr)
         return EXIT_USAGE

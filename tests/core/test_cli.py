@@ -55,9 +55,10 @@ def site(sandbox, monkeypatch):
     return ["--server", sandbox.url, "--user", CANARY_USER]
 
 
-def test_help_lists_commands_and_exit_codes(capsys):
-    assert run("--help").code == 0
-    text = capsys.readouterr().out
+def test_help_lists_commands_and_exit_codes():
+    result = run("--help")
+    assert result.code == 0
+    text = result.out
     for word in ("login", "services", "stop", "start", "sandbox", "demo", "exit codes"):
         assert word in text
 
@@ -211,9 +212,9 @@ def test_demo_runs_a_real_cycle():
     assert "0 services restarted the second time" in result.out
 
 
-def test_sandbox_command_help(capsys):
-    assert run("sandbox", "--help").code == 0
-    assert "--request-log" in capsys.readouterr().out
+def test_sandbox_command_help():
+    result = run("sandbox", "--help")
+    assert result.code == 0 and "--request-log" in result.out
 
 
 def test_verbose_logs_requests_without_secrets(site):
