@@ -97,19 +97,19 @@ def test_a_pro_signin_connection_is_refused_in_arcmap(tmp_path, sandbox):
 # -- services, folders, journals ---------------------------------------------------------------
 
 
-def test_a_malformed_pattern_is_an_error(tbx, conn):
+def test_a_malformed_pattern_is_an_error(tbx, offline_conn):
     params = gp.validate(tbx, "StopServices", edits=[("services", ["a/b/c"]),
-                                                     ("connection_file", conn)])
+                                                     ("connection_file", offline_conn)])
     assert _severity(params, "services") == 2
     assert "'a/b/c'" in _text(params, "services")
 
 
-def test_stop_needs_services_or_a_folder(tbx, conn):
+def test_stop_needs_services_or_a_folder(tbx, offline_conn):
     params = gp.validate(tbx, "StopServices", edits=[("folder", "Maps"),
-                                                     ("connection_file", conn)])
+                                                     ("connection_file", offline_conn)])
     assert _severity(params, "services") == 0
     params = gp.validate(tbx, "StopServices", edits=[("folder", "Maps"), ("folder", ""),
-                                                     ("connection_file", conn)])
+                                                     ("connection_file", offline_conn)])
     assert _severity(params, "services") == 2
     assert "Name the services to stop" in _text(params, "services")
 
@@ -145,11 +145,11 @@ def test_an_existing_journal_is_reused_not_refused(tbx, conn, sandbox, tmp_path)
     assert "still lists 1 service that was never restarted" in _text(params, "journal")
 
 
-def test_an_existing_file_that_is_not_a_journal_is_an_error(tbx, conn, tmp_path):
+def test_an_existing_file_that_is_not_a_journal_is_an_error(tbx, offline_conn, tmp_path):
     path = os.path.join(str(tmp_path), "notes.json")
     with io.open(path, "w", encoding="utf-8") as handle:
         handle.write(u"[]")
-    params = gp.validate(tbx, "StopServices", edits=[("connection_file", conn),
+    params = gp.validate(tbx, "StopServices", edits=[("connection_file", offline_conn),
                                                      ("services", ["Maps/*"]),
                                                      ("journal", path)])
     assert _severity(params, "journal") == 2
@@ -171,19 +171,20 @@ def test_start_takes_services_or_a_journal_not_both(tbx, conn, sandbox, tmp_path
     assert not any(p.hasError() for p in journal_only)
 
 
-def test_start_journal_of_another_site_is_an_error(tbx, conn, tmp_path):
+def test_start_journal_of_another_site_is_an_error(tbx, offline_conn, tmp_path):
     path = _journal(os.path.join(str(tmp_path), "j.json"), "https://other.example.com/arcgis",
                     [("Maps/Roads.MapServer", "stopped")])
-    params = gp.validate(tbx, "StartServices", edits=[("connection_file", conn),
+    params = gp.validate(tbx, "StartServices", edits=[("connection_file", offline_conn),
                                                       ("journal", path)])
     assert _severity(params, "journal") == 2
     assert "belongs to https://other.example.com/arcgis" in _text(params, "journal")
 
 
-def test_start_journal_from_an_upstream_model_process_need_not_exist_yet(tbx, conn, tmp_path):
+def test_start_journal_from_an_upstream_model_process_need_not_exist_yet(tbx, offline_conn,
+                                                                          tmp_path):
     # In a model the journal is Stop Services' derived output: a path, no file yet.
     future = os.path.join(str(tmp_path), "not-yet.json")
-    params = gp.validate(tbx, "StartServices", edits=[("connection_file", conn),
+    params = gp.validate(tbx, "StartServices", edits=[("connection_file", offline_conn),
                                                       ("journal", future)],
                          derived=["journal"])
     assert not any(p.hasError() for p in params), params.messages()
@@ -268,13 +269,13 @@ def test_arcmap_without_string_hidden_warns_about_a_typed_password(tmp_path):
 # -- List Services ------------------------------------------------------------------------------
 
 
-def test_list_output_defaults_to_a_new_table_in_the_scratch_gdb(tbx, conn):
+def test_list_output_defaults_to_a_new_table_in_the_scratch_gdb(tbx, offline_conn):
     import arcpy
-    params = gp.validate(tbx, "ListServices", edits=[("connection_file", conn)])
+    params = gp.validate(tbx, "ListServices", edits=[("connection_file", offline_conn)])
     first = params.get("out_table").valueAsText
     assert first == os.path.join(arcpy.env.scratchGDB, "agsadmin_services")
     arcpy.management.CreateTable(arcpy.env.scratchGDB, "agsadmin_services")
-    again = gp.validate(tbx, "ListServices", edits=[("connection_file", conn)])
+    again = gp.validate(tbx, "ListServices", edits=[("connection_file", offline_conn)])
     assert again.get("out_table").valueAsText != first
     assert not again.get("out_table").hasError()
 
@@ -287,8 +288,8 @@ def test_list_output_defaults_to_a_new_table_in_the_scratch_gdb(tbx, conn):
     ("in_memory/services", ("in_memory", "services")),
 ])
 def test_table_paths(path, expected):
-    from agsadmin_core.toolbox import split_table_path
-    assert split_table_path(path) == expected
+    from agsadmin_core.gp.tables import split_table_path
+    assert tuple(split_table_path(path))[:2] == expected
 
 
 def test_connection_written_by_the_test_helper_is_valid(tbx, sandbox, tmp_path,
