@@ -34,19 +34,13 @@ def _add_own_folder_to_path():
 _add_own_folder_to_path()
 
 
-class _Helpers(object):
-    """The modules of agsadmin_core.gp, as attributes (validation, picker, messages, tools)."""
-
-
 def _helpers():
-    """agsadmin_core.gp's modules, imported on first use (not at load: a dialog must open
-    fast). Raises ImportError when agsadmin_core is missing."""
+    """The package agsadmin_core.gp with its modules (validation, picker, messages, tables,
+    tools), imported on first use, not at load: a dialog must open fast. Raises ImportError
+    when agsadmin_core is missing."""
     _add_own_folder_to_path()
-    from agsadmin_core.gp import messages, picker, tools, validation
-    helpers = _Helpers()
-    helpers.messages, helpers.picker = messages, picker
-    helpers.tools, helpers.validation = tools, validation
-    return helpers
+    from agsadmin_core.gp import messages, picker, tables, tools, validation  # noqa: F401
+    return sys.modules["agsadmin_core.gp"]
 
 
 def _missing_text(exc):

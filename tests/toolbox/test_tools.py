@@ -211,11 +211,18 @@ def test_a_pattern_that_matches_nothing_changes_nothing(tbx, sandbox, conn):
     assert states(sandbox, MAPS) == before
 
 
-def test_a_failing_service_is_named_and_the_journal_says_what_to_restart(tbx, sandbox, conn):
+def test_a_failing_service_is_named_and_the_journal_says_what_to_restart(tbx, sandbox, conn,
+                                                                          monkeypatch):
+    from agsadmin_core import jsonfile
+    reads = []
+    real_read = jsonfile.read_format
+    monkeypatch.setattr(jsonfile, "read_format",
+                        lambda path, *a, **k: reads.append(path) or real_read(path, *a, **k))
     # Hosted services refuse stop: the batch is redone one by one, which names the failure.
     with pytest.raises(gp.ExecuteError):
         gp.run_tool(tbx, "StopServices", conn, ["Maps/Parcels.MapServer",
                                                 "Hosted/Parks.FeatureServer"])
+    assert not [r for r in reads if r.endswith(".journal.json")]   # described from memory
     errors = last_run_messages(severity=2)
     assert errors[0].startswith("Hosted/Parks.FeatureServer: could not be stopped: ")
     assert errors[-1] == "1 of 2 services could not be stopped (each is named above)."
