@@ -104,8 +104,8 @@ def _version(numbers):
 def create_connection_file(run):
     """Check the credentials against the server, keep the password in the keyring, write the
     connection file (no secret in it)."""
-    from ..connect import check_transport, login, open_server
-    from ..connection import AUTH_PRO_SIGNIN, AUTH_USER, ConnectionInfo, find_password
+    from ..connect import login, open_server
+    from ..connection import AUTH_PRO_SIGNIN, AUTH_USER, ConnectionInfo
     from ..errors import AuthenticationFailed
     from .validation import connection_file_name
     url = run.text("server_url")
@@ -135,28 +135,30 @@ def create_connection_file(run):
             raise InvalidInput("A user name is needed (or use the ArcGIS Pro sign-in).")
         info = ConnectionInfo(url, username=user, portal_url=run.text("portal_url"),
                               auth=AUTH_USER, **options)
-        check_transport(info)   # before a password is looked up
-        password, source = run.secret("password"), "given"
-        if not password:
-            # Not typed: AGSADMIN_PASSWORD or an entry stored earlier.
-            try:
-                password, source = find_password(info.urls.admin, user, prompt=False)
-            except AuthenticationFailed as exc:
-                exc.hint = ("Type the password: it is checked, then kept in the OS keyring, "
-                            "never in the file.")
-                raise
         run.reporter.status("Signing in to %s as %s..." % (info.urls.site, user))
         try:
-            done = login(info, password=password, store=source != "keyring", prompt=False)
+            # Not typed: login finds AGSADMIN_PASSWORD or an entry stored earlier; it checks
+            # the transport before it looks.
+            done = login(info, password=run.secret("password"), store=True, prompt=False)
         except AuthenticationFailed as exc:
-            # Not the core's "store it with Create Connection File": this is that tool.
-            exc.hint = "Check the user name (case sensitive) and the password."
+            # Hints in this tool's terms (the core's "store it with Create Connection File"
+            # would send the user to the tool they are in). A password that was right but
+            # could not be stored (operation "login") keeps login's own advice.
+            if exc.operation is None:
+                exc.hint = ("Type the password: it is checked, then kept in the OS keyring, "
+                            "never in the file.")
+            elif exc.operation != "login":
+                exc.hint = "Check the user name (case sensitive) and the password."
             raise
         run.reporter.info("Signed in to %s as %s (ArcGIS Server %s)."
                           % (done.site, user, _version(done.version)))
         if done.stored:
             run.reporter.info("Password stored in the OS keyring for %s, user %s."
                               % (info.urls.admin, user))
+        elif done.not_stored:
+            run.reporter.warning("The password was not stored (%s): keep AGSADMIN_PASSWORD "
+                                 "set wherever AGSAdmin runs with this connection file."
+                                 % done.not_stored)
     info.save(out)
     run.set("out_connection_file", out)
     run.reporter.info("Connection file written: %s (it holds no password)." % out)
