@@ -35,10 +35,12 @@ _add_own_folder_to_path()
 
 
 def _helpers():
-    """agsadmin_core.toolbox, imported on first use (not at load: a dialog must open fast)."""
+    """The package agsadmin_core.gp with its modules (validation, picker, messages, tables,
+    tools), imported on first use, not at load: a dialog must open fast. Raises ImportError
+    when agsadmin_core is missing."""
     _add_own_folder_to_path()
-    from agsadmin_core import toolbox
-    return toolbox
+    from agsadmin_core.gp import messages, picker, tables, tools, validation  # noqa: F401
+    return sys.modules["agsadmin_core.gp"]
 
 
 def _missing_text(exc):
@@ -189,11 +191,6 @@ def _values(param):
     return [v.strip() for v in (param.values or []) if v and v.strip()]
 
 
-def _number(param, default):
-    value = param.value
-    return default if value is None else value
-
-
 def _apply(p, findings):
     """Show validation findings, several on one parameter as one message (errors first);
     never hide a message the framework already set."""
@@ -211,15 +208,6 @@ def _apply(p, findings):
             param.setWarningMessage(text)
 
 
-def _message(messages, severity, text):
-    if severity == 2:
-        messages.addErrorMessage(text)
-    elif severity == 1:
-        messages.addWarningMessage(text)
-    else:
-        messages.addMessage(text)
-
-
 def _execute(tool, p, messages):
     """The shared run: reporter, cancellation, and failures as messages with no traceback."""
     missing = None
@@ -231,7 +219,9 @@ def _execute(tool, p, messages):
     if missing:
         messages.addErrorMessage(missing)
         raise arcpy.ExecuteError
-    reporter = helpers.GPReporter(arcpy, messages)
+    text = helpers.messages
+    reporter = text.GPReporter(arcpy, messages)
+    run = helpers.tools.ToolRun(arcpy, p, reporter, _is_pro())
     # autoCancelling False: a cancel no longer kills the script mid-request; the core asks
     # reporter.cancelled() between services, so the journal and messages stay true (4.3).
     # The setting is absent before ArcMap 10.4, where every cancel stops the script. It is
@@ -241,50 +231,42 @@ def _execute(tool, p, messages):
         arcpy.env.autoCancelling = False
     failure = None
     try:
-        tool._run(p, messages, reporter, helpers)
+        getattr(helpers.tools, tool.RUN)(run)
     except AdminError as exc:
-        failure = helpers.failure_messages(exc) + tool._failure_notes(p, helpers)
+        failure = text.failure_lines(exc) + run.failure_notes()
     except arcpy.ExecuteError:
         messages.addGPMessages()   # a nested GP tool failed; its own messages say why
         failure = []
     except ImportError as exc:   # requests or keyring, imported only now
-        failure = [(2, _missing_text(exc))]
+        failure = [(text.ERROR, _missing_text(exc))]
     except Exception as exc:  # noqa: BLE001 - a bug: say so, but never with a traceback
-        failure = [(2, helpers.unexpected_text(exc))]
+        failure = [(text.ERROR, text.unexpected_text(exc))]
     finally:
         arcpy.ResetProgressor()
     if failure is not None:
-        for severity, text in failure:
-            _message(messages, severity, text)
+        reporter.lines(failure)
         # Raised outside the except block, so no exception context travels with it.
         raise arcpy.ExecuteError
 
 
-def _connect(p, reporter):
-    """Sign in with the connection file: its user's password from AGSADMIN_PASSWORD or the
-    OS keyring, or the ArcGIS Pro portal sign-in; never a prompt (there is no console)."""
-    from agsadmin_core import Server
-    from agsadmin_core.connection import AUTH_PRO_SIGNIN, ConnectionInfo
-    info = ConnectionInfo.load(_text(p["connection_file"]))
-    signin = None
-    if info.auth == AUTH_PRO_SIGNIN and _is_pro():
-        signin = arcpy.GetSigninToken
-    reporter.status("Connecting to %s..." % info.urls.site)
-    server = Server.connect_info(info, prompt=False, signin=signin)
-    reporter.info("Connected to %s (ArcGIS Server %s)."
-                  % (info.urls.site, ".".join(str(n) for n in server.version)))
-    return server
-
-
 # -- tools --------------------------------------------------------------------------------------
+#
+# Adding a tool (docs/toolbox.md, "Adding a tool to the toolbox"): its parameters in
+# _DEFINITIONS, one small class below (PARAMETERS, RUN, label and description, and _update or
+# _check only if its dialog needs them), its run function in agsadmin_core/gp/tools.py, and
+# its name in Toolbox.tools.
 
 
 class _AdminTool(object):
-    """What every AGSAdmin tool shares; a tool lists its parameters and writes _run."""
+    """What every AGSAdmin tool shares. A tool lists its parameters (keys of _DEFINITIONS)
+    and names its run function in agsadmin_core.gp.tools; the execute path is shared."""
 
     PARAMETERS = ()    # keys of _DEFINITIONS, in dialog order
+    RUN = None         # the name of its function in agsadmin_core.gp.tools
     FIRST = "connection_file"   # where a problem with the whole tool is shown
     PICKER = False     # fill the services list from the server (Stop/Start Services)
+    category = "Services"
+    canRunInBackground = False
 
     def getParameterInfo(self):
         return [_DEFINITIONS[key].make() for key in self.PARAMETERS]
@@ -322,14 +304,7 @@ class _AdminTool(object):
         """Change the form (defaults, enabled); checks belong in _check."""
 
     def _check(self, p):
-        """Findings for this tool's own parameters."""
-        return []
-
-    def _run(self, p, messages, reporter, helpers):
-        raise NotImplementedError
-
-    def _failure_notes(self, p, helpers):
-        """Extra (severity, text) lines after a failure, e.g. where the journal is."""
+        """Findings for this tool's own parameters (agsadmin_core.gp.validation)."""
         return []
 
     # -- the connection file and the service picker -----------------------------------------
@@ -347,15 +322,15 @@ class _AdminTool(object):
         catalog = None
         if path and os.path.isfile(path):
             helpers = _helpers()
-            catalog = helpers.cached_catalog(path)
+            catalog = helpers.picker.cached_catalog(path)
             if catalog is None and not self._selection_given(p):
-                findings, info = helpers.check_connection_file(path, _is_pro())
+                findings, info = helpers.validation.check_connection_file(path, _is_pro())
                 if info is not None:
                     signin = None
                     if info.auth == "pro-signin":
                         token = _signin_token()   # on this thread: arcpy stays here
                         signin = lambda: token  # noqa: E731
-                    catalog = helpers.service_catalog(path, signin)
+                    catalog = helpers.picker.service_catalog(path, signin)
         if catalog is not None and catalog.state == "ready":
             p["services"].filter.list = catalog.choices(services)
             folders = list(catalog.folders)
@@ -370,18 +345,17 @@ class _AdminTool(object):
         param = p["connection_file"]
         path = _text(param)
         findings = []
-        if path and not param.hasError():
-            helpers = _helpers()
-            findings, _ = helpers.check_connection_file(path, _is_pro())
-            if self.PICKER:
-                catalog = helpers.cached_catalog(path)
-                text = catalog.message(helpers.PICKER_TIMEOUT) if catalog is not None \
-                    else None
-                if text:
-                    findings.append(helpers.Finding("services", "warning", text))
         services = _values(p["services"])
+        if not (path or services):
+            return findings   # an empty dialog: nothing to import, nothing to say
+        helpers = _helpers()
+        if path and not param.hasError():
+            findings, _ = helpers.validation.check_connection_file(path, _is_pro())
+            if self.PICKER:
+                findings.extend(helpers.validation.check_picker(
+                    helpers.picker.cached_catalog(path)))
         if services:
-            findings.extend(_helpers().check_patterns(services))
+            findings.extend(helpers.validation.check_patterns(services))
         return findings
 
 
@@ -392,7 +366,9 @@ class CreateConnectionFile(_AdminTool):
     PARAMETERS = ("server_url", "out_connection_file", "username", "password",
                   "use_pro_signin", "portal_url", "ca_bundle", "skip_verification",
                   "allow_http", "timeout")
+    RUN = "create_connection_file"
     FIRST = "server_url"
+    category = "Connections"
 
     def __init__(self):
         self.label = "Create Connection File"
@@ -401,13 +377,11 @@ class CreateConnectionFile(_AdminTool):
                             "Manager) and writes a connection file (.agsadmin.json) that the "
                             "other tools use. The file never holds a password. In ArcGIS Pro "
                             "a federated server can use the Pro portal sign-in instead.")
-        self.category = "Connections"
-        self.canRunInBackground = False
 
     def _update(self, p):
         out = p["out_connection_file"]
         path = _text(out)
-        fixed = _helpers().connection_file_name(path) if path else None
+        fixed = _helpers().validation.connection_file_name(path) if path else None
         if fixed and fixed != path:
             out.value = fixed
         pro = _is_pro()
@@ -426,136 +400,24 @@ class CreateConnectionFile(_AdminTool):
                   bool(p["allow_http"].value)]
         if not any(values):
             return []
-        return _helpers().check_new_connection(
+        return _helpers().validation.check_new_connection(
             *values, is_pro=_is_pro(), password_hidden=p["password"].datatype == "GPStringHidden")
-
-    def _run(self, p, messages, reporter, helpers):
-        from agsadmin_core import AuthenticationFailed, InvalidInput, Server
-        from agsadmin_core.connection import AUTH_PRO_SIGNIN, AUTH_USER, ConnectionInfo, \
-            find_password, store_password
-        url = _text(p["server_url"])
-        out = helpers.connection_file_name(_text(p["out_connection_file"]))
-        ca_bundle = _text(p["ca_bundle"])
-        if ca_bundle and p["skip_verification"].value:
-            raise InvalidInput("Give a CA bundle or skip the certificate check, not both.")
-        verify = ca_bundle or not bool(p["skip_verification"].value)
-        options = dict(verify=verify, allow_http=bool(p["allow_http"].value),
-                       timeout=float(_number(p["timeout"], 60)))
-        if p["use_pro_signin"].value:
-            if not _is_pro():
-                raise InvalidInput("The portal sign-in is that of ArcGIS Pro; in ArcMap give "
-                                   "a user name and password.")
-            info = ConnectionInfo(url, auth=AUTH_PRO_SIGNIN, **options)
-            reporter.status("Signing in to %s with the ArcGIS Pro portal sign-in..."
-                            % info.urls.site)
-            server = Server.connect(url, signin=arcpy.GetSigninToken, prompt=False, **options)
-            who = "the ArcGIS Pro portal sign-in"
-            source = None
-        else:
-            user = _text(p["username"])
-            if not user:
-                raise InvalidInput("A user name is needed (or use the ArcGIS Pro sign-in).")
-            portal = _text(p["portal_url"])
-            info = ConnectionInfo(url, username=user, portal_url=portal, auth=AUTH_USER,
-                                  **options)
-            password = p["password"].valueAsText   # never stripped, never shown
-            source = "parameter"
-            if not password:
-                # Not typed: AGSADMIN_PASSWORD or an entry stored earlier.
-                try:
-                    password, source = find_password(info.urls.admin, user, prompt=False)
-                except AuthenticationFailed as exc:
-                    exc.hint = ("Type the password: it is checked, then kept in the OS "
-                                "keyring, never in the file.")
-                    raise
-            reporter.status("Signing in to %s as %s..." % (info.urls.site, user))
-            try:
-                server = Server.connect(url, username=user, password=password,
-                                        portal_url=portal, prompt=False, **options)
-            except AuthenticationFailed as exc:
-                # Not the core's "store it with Create Connection File": this is that tool.
-                exc.hint = "Check the user name (case sensitive) and the password."
-                raise
-            who = user
-        try:
-            version = ".".join(str(n) for n in server.version)
-        finally:
-            server.close()
-        reporter.info("Signed in to %s as %s (ArcGIS Server %s)." % (info.urls.site, who,
-                                                                     version))
-        if source is not None and source != "keyring":
-            store_password(info.urls.admin, info.username, password)
-            reporter.info("Password stored in the OS keyring for %s, user %s."
-                          % (info.urls.admin, info.username))
-        info.save(out)
-        p["out_connection_file"].value = out
-        reporter.info("Connection file written: %s (it holds no password)." % out)
 
 
 class ListServices(_AdminTool):
     """List services with their configured and real-time state into a table."""
 
     PARAMETERS = ("connection_file", "services", "folder", "out_table", "service_count")
-
-    # dBASE-safe names (10 characters at most): the table may be written to a folder.
-    FIELDS = (("SERVICE", 255, "Service"), ("FOLDER", 120, "Folder"), ("NAME", 120, "Name"),
-              ("TYPE", 40, "Type"), ("CONFIGURED", 20, "Configured State"),
-              ("REALTIME", 20, "Real-time State"))
+    RUN = "list_services"
 
     def __init__(self):
         self.label = "List Services"
         self.description = ("Lists the services of an ArcGIS Server site, or those matching "
                             "names and patterns such as Maps/*, with their configured and "
                             "real-time state, into a table.")
-        self.category = "Services"
-        self.canRunInBackground = False
 
     def _update(self, p):
-        out = p["out_table"]
-        if _text(out) is None:
-            workspace = arcpy.env.scratchGDB
-            name = _DEFAULT_TABLE
-            path = os.path.join(workspace, name)
-            if arcpy.Exists(path):
-                path = arcpy.CreateUniqueName(name, workspace)
-            out.value = path
-
-    def _run(self, p, messages, reporter, helpers):
-        from agsadmin_core.selection import Selector
-        selector = Selector(_values(p["services"]), _text(p["folder"]))
-        server = _connect(p, reporter)
-        try:
-            reporter.status("Listing services...")
-            infos = server.services.list(patterns=selector)
-        finally:
-            server.close()
-        for pattern in selector.unmatched():
-            reporter.warning("No service matches '%s'." % pattern)
-        table = self._write_table(_text(p["out_table"]), infos, helpers)
-        p["out_table"].value = table
-        p["service_count"].value = len(infos)
-        states = {}
-        for info in infos:
-            state = (info.realtime_state or "unknown").lower()
-            states[state] = states.get(state, 0) + 1
-        if infos:
-            reporter.info("%d services (%s) written to %s." % (len(infos), ", ".join(
-                "%d %s" % (n, s) for s, n in sorted(states.items())), table))
-        else:
-            reporter.info("No service matched; the table %s is empty." % table)
-
-    def _write_table(self, out, infos, helpers):
-        workspace, name = helpers.split_table_path(out)
-        table = arcpy.management.CreateTable(workspace, name).getOutput(0)
-        for field, length, alias in self.FIELDS:
-            arcpy.management.AddField(table, field, "TEXT", field_length=length,
-                                      field_alias=alias)
-        with arcpy.da.InsertCursor(table, [f[0] for f in self.FIELDS]) as cursor:
-            for info in infos:
-                # "/" is how ArcGIS Server itself names the root folder.
-                cursor.insertRow([info.ref, info.folder or "/", info.name, info.type,
-                                  info.configured_state, info.realtime_state])
-        return table
+        _default_output(p["out_table"], arcpy.env.scratchGDB, _DEFAULT_TABLE)
 
 
 class StopServices(_AdminTool):
@@ -563,6 +425,7 @@ class StopServices(_AdminTool):
 
     PARAMETERS = ("connection_file", "services", "folder", "stop_journal", "wait_timeout",
                   "out_journal", "stopped")
+    RUN = "stop_services"
     PICKER = True
 
     def __init__(self):
@@ -572,73 +435,27 @@ class StopServices(_AdminTool):
                             "first one is stopped and after each one. Start Services with "
                             "that journal restarts exactly those, even after a failed data "
                             "load. Outputs: the journal and a Boolean for preconditions.")
-        self.category = "Services"
-        self.canRunInBackground = False
-
-    def _journal_path(self, p):
-        default = os.path.join(arcpy.env.scratchFolder, _DEFAULT_JOURNAL)
-        return _text(p["journal"]) or default
 
     def _update(self, p):
         journal = p["journal"]
         if _text(journal) is None:
-            journal.value = self._journal_path(p)
+            journal.value = os.path.join(arcpy.env.scratchFolder, _DEFAULT_JOURNAL)
         # Known before the run, so a model can connect it to Start Services at once.
         if p["out_journal"].valueAsText != journal.valueAsText:
             p["out_journal"].value = journal.valueAsText
 
     def _check(self, p):
-        findings = []
-        if _text(p["connection_file"]):
-            findings.extend(_helpers().check_stop_selection(_values(p["services"]),
-                                                            _text(p["folder"])))
         journal = p["journal"]
         path = _text(journal)
-        if path and os.path.isfile(path):
-            if "000258" in (journal.message or ""):
-                # "Output already exists": a journal is meant to be reused; it keeps what
-                # an earlier stop never restarted.
-                journal.clearMessage()
-            findings.extend(_helpers().check_journal_output(path))
-        return findings
-
-    def _run(self, p, messages, reporter, helpers):
-        from agsadmin_core import Cancelled
-        journal = self._journal_path(p)
-        wait = int(_number(p["wait_timeout"], 120))
-        p["out_journal"].value = journal
-        p["stopped"].value = False
-        server = _connect(p, reporter)
-        try:
-            reporter.status("Stopping services...")
-            # One service at a time where the server has no batch (before 10.3): a cancel in
-            # the dialog then stops before the very next service; 10.3+ batches anyway.
-            results = server.services.stop(_values(p["services"]), folder=_text(p["folder"]),
-                                           journal=journal, wait=wait > 0,
-                                           timeout=wait or 120, parallel=1, reporter=reporter)
-        except Cancelled as exc:
-            reporter.warning(helpers.error_text(exc))
-            for line in helpers.journal_lines(journal):
-                reporter.info(line)
-            reporter.info("Start Services with this journal restarts exactly the services "
-                          "stopped so far.")
-            return
-        finally:
-            server.close()
-        for severity, text in helpers.result_lines(results, "stop"):
-            _message(messages, severity, text)
-        reporter.info(helpers.summary_line(results, "stop"))
-        reporter.info("Journal: %s. Start Services with this journal restarts exactly the "
-                      "services stopped here." % journal)
-        p["stopped"].value = True
-
-    def _failure_notes(self, p, helpers):
-        journal = p["out_journal"].valueAsText
-        if not journal or not helpers.journal_waiting(journal):
-            return []
-        return [(0, line) for line in helpers.journal_lines(journal)] + [
-            (0, "Start Services with this journal restarts exactly the services that were "
-                "stopped; it can be run again safely.")]
+        if path and os.path.isfile(path) and "000258" in (journal.message or ""):
+            # "Output already exists": a journal is meant to be reused; it keeps what an
+            # earlier stop never restarted.
+            journal.clearMessage()
+        if not _text(p["connection_file"]) and not (path and os.path.isfile(path)):
+            return []   # an empty dialog: nothing to check yet
+        return _helpers().validation.check_stop(
+            _values(p["services"]), _text(p["folder"]), path,
+            bool(_text(p["connection_file"])))
 
 
 class StartServices(_AdminTool):
@@ -646,6 +463,7 @@ class StartServices(_AdminTool):
 
     PARAMETERS = ("connection_file", "services", "folder", "start_journal", "wait_timeout",
                   "started")
+    RUN = "start_services"
     PICKER = True
 
     def __init__(self):
@@ -654,61 +472,26 @@ class StartServices(_AdminTool):
                             "Services recorded in its journal and that are still stopped. "
                             "Running it again with the same journal is safe. Output: a "
                             "Boolean for preconditions.")
-        self.category = "Services"
-        self.canRunInBackground = False
 
     def _selection_given(self, p):
         return _AdminTool._selection_given(self, p) or bool(_text(p["journal"]))
 
     def _check(self, p):
-        findings = []
         journal = p["journal"]
-        path = _text(journal)
-        derived = journal.isInputValueDerived()
-        if _text(p["connection_file"]):
-            findings.extend(_helpers().check_start_selection(
-                _values(p["services"]), _text(p["folder"]), path, bool(path) or derived))
-        if path and not derived and not journal.hasError():
-            findings.extend(_helpers().check_journal_input(path, _text(p["connection_file"])))
-        return findings
+        if not _text(p["connection_file"]) and not _text(journal):
+            return []   # an empty dialog: nothing to check yet
+        return _helpers().validation.check_start(
+            _values(p["services"]), _text(p["folder"]), _text(journal),
+            journal.isInputValueDerived(), journal.hasError(), _text(p["connection_file"]))
 
-    def _run(self, p, messages, reporter, helpers):
-        from agsadmin_core import Cancelled
-        journal = _text(p["journal"])
-        wait = int(_number(p["wait_timeout"], 120))
-        p["started"].value = False
-        options = dict(wait=wait > 0, timeout=wait or 120, parallel=1, reporter=reporter)
-        server = _connect(p, reporter)
-        try:
-            reporter.status("Starting services...")
-            if journal:
-                results = server.services.start(journal=journal, **options)
-            else:
-                results = server.services.start(_values(p["services"]) or None,
-                                                folder=_text(p["folder"]), **options)
-        except Cancelled as exc:
-            reporter.warning(helpers.error_text(exc))
-            if journal:
-                for line in helpers.journal_lines(journal):
-                    reporter.info(line)
-                reporter.info("Run Start Services with this journal again to restart the "
-                              "rest.")
-            elif reporter.handled:
-                reporter.info("Handled before the cancel: %s." % ", ".join(reporter.handled))
-            return
-        finally:
-            server.close()
-        for severity, text in helpers.result_lines(results, "start"):
-            _message(messages, severity, text)
-        reporter.info(helpers.summary_line(results, "start"))
-        p["started"].value = True
 
-    def _failure_notes(self, p, helpers):
-        journal = _text(p["journal"])
-        if not journal or not os.path.isfile(journal):
-            return []
-        return [(0, "Start Services can be run again with the same journal: it restarts only "
-                    "what is still stopped.")]
+def _default_output(param, workspace, name):
+    """Fill an empty output with ``name`` in ``workspace`` (made unique if it exists)."""
+    if _text(param) is None:
+        path = os.path.join(workspace, name)
+        if arcpy.Exists(path):
+            path = arcpy.CreateUniqueName(name, workspace)
+        param.value = path
 
 
 class Toolbox(object):

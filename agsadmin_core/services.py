@@ -41,6 +41,25 @@ class ServiceInfo(collections.namedtuple(
         return ServiceRef(self.folder, self.name, self.type)
 
 
+class ServiceListing(list):
+    """What :meth:`ServicesManager.list` returns: the :class:`ServiceInfo` s, sorted, and the
+    patterns that matched nothing.
+
+    A pattern that matches nothing is a *warning* in a listing, the same in every front end
+    (the CLI prints it on stderr and exits 0; the toolbox adds a warning message): listing is
+    a question, and "none" is an answer. Changing services (stop, start) refuses such a
+    pattern instead, before anything is changed.
+    """
+
+    def __init__(self, infos=(), unmatched=()):
+        list.__init__(self, infos)
+        self.unmatched = list(unmatched)
+
+    def warnings(self):
+        """One sentence per pattern that matched nothing."""
+        return ["No service matches '%s'." % pattern for pattern in self.unmatched]
+
+
 class ServicesManager(object):
     """``server.services``: operations on the site's services."""
 
@@ -108,6 +127,10 @@ class ServicesManager(object):
         Reads the root listing, then one status report per folder that the selection can
         reach (so ``Maps/*`` costs two requests, whatever the size of the site).
 
+        Returns:
+            a :class:`ServiceListing` (a list of :class:`ServiceInfo`, and ``unmatched``:
+            the patterns that matched nothing, which a front end shows as warnings).
+
         Raises:
             NotFound: ``folder`` does not exist.
             InvalidInput: a malformed pattern.
@@ -132,7 +155,8 @@ class ServicesManager(object):
                 if selector.matches(ServiceRef(info.folder, info.name, info.type),
                                     info.is_default):
                     infos.append(info)
-        return sorted(infos, key=lambda i: (i.folder.lower(), i.name.lower(), i.type))
+        return ServiceListing(sorted(infos, key=lambda i: (i.folder.lower(), i.name.lower(),
+                                                           i.type)), selector.unmatched())
 
     def _folder_infos(self, folder):
         try:

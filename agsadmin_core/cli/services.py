@@ -8,6 +8,9 @@ from .common import Argument, BATCH_OPTIONS, Command, PATTERNS_HELP
 def list_services(args, ctx):
     with ctx.connect() as server:
         infos = server.services.list(folder=args.folder, patterns=args.patterns)
+    # The same verdict as the toolbox: a warning on stderr, exit 0 (ServiceListing).
+    for text in infos.warnings():
+        ctx.reporter.warning(text)
     ctx.printer.services(infos)
 
 

@@ -77,6 +77,17 @@ def test_services_table_and_json(site):
     assert "Maps/Parcels.MapServer" in [d["service"] for d in data]
 
 
+def test_a_listing_pattern_that_matches_nothing_warns_on_stderr_and_exits_0(site):
+    # The toolbox's List Services gives the same verdict (tests/toolbox/test_tools.py).
+    result = run(*(site + ["services", "Mpas/*"]))
+    assert result.code == 0
+    assert "warning: No service matches 'Mpas/*'." in result.err
+    assert result.out.strip().endswith("0 services")
+    as_json = run(*(site + ["--json", "services", "Mpas/*"]))
+    assert as_json.code == 0 and json.loads(as_json.out) == []
+    assert "No service matches 'Mpas/*'" in as_json.err
+
+
 def test_global_options_after_the_command(sandbox, site):
     result = run("services", "Maps/*", "--server", sandbox.url, "--user", CANARY_USER,
                  "--json")

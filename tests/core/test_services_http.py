@@ -43,6 +43,16 @@ def test_list_everything_leaves_out_system_utilities_hosted(sandbox, connect):
     assert "Utilities/Geometry.GeometryServer" in [i.ref for i in named]
 
 
+def test_a_pattern_that_matches_nothing_is_a_warning_of_the_listing(connect):
+    """One verdict for every front end: a listing answers "none" and names the pattern; it
+    raises nothing (stop and start refuse such a pattern instead)."""
+    listing = connect().services.list(patterns=["Mpas/*", "Maps/Roads.MapServer"])
+    assert [i.ref for i in listing] == ["Maps/Roads.MapServer"]
+    assert listing.unmatched == ["Mpas/*"]
+    assert listing.warnings() == ["No service matches 'Mpas/*'."]
+    assert connect().services.list(patterns=["Maps/*"]).warnings() == []
+
+
 def test_list_of_a_missing_folder_is_not_found(connect):
     with pytest.raises(NotFound):
         connect().services.list(folder="NoSuchFolder")

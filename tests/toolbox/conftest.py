@@ -41,12 +41,12 @@ def tbx(mode):
 @pytest.fixture(autouse=True)
 def fresh_picker():
     """Every test starts with an empty service-picker cache and the real timeout."""
-    from agsadmin_core import toolbox
-    timeout = toolbox.PICKER_TIMEOUT
-    toolbox.clear_catalogs()
-    yield toolbox
-    toolbox.PICKER_TIMEOUT = timeout
-    toolbox.clear_catalogs()
+    from agsadmin_core.gp import picker
+    timeout = picker.PICKER_TIMEOUT
+    picker.clear_catalogs()
+    yield picker
+    picker.PICKER_TIMEOUT = timeout
+    picker.clear_catalogs()
 
 
 def write_connection(path, sb, keyring_backend, user=CANARY_USER, password=CANARY_PASSWORD,
@@ -65,6 +65,29 @@ def conn(sandbox, tmp_path, memory_keyring):
     """A connection file for the default sandbox, as the canary user."""
     return write_connection(os.path.join(str(tmp_path), "site.agsadmin.json"), sandbox,
                             memory_keyring)
+
+
+def closed_port():
+    """A loopback port nothing listens on: connecting there is refused at once."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    return port
+
+
+@pytest.fixture
+def offline_conn(tmp_path):
+    """A valid connection file for validation tests, with no server behind it.
+
+    It names a closed loopback port, so a picker that tried to list services would fail at
+    once (and a test that needs a server says so by asking for ``conn``).
+    """
+    from agsadmin_core.connection import ConnectionInfo
+    path = os.path.join(str(tmp_path), "offline.agsadmin.json")
+    ConnectionInfo("http://127.0.0.1:%d/arcgis" % closed_port(), username=CANARY_USER,
+                   timeout=2).save(path)
+    return path
 
 
 def user_messages(severity=None):

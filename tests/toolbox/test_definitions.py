@@ -134,3 +134,42 @@ def test_each_tool_has_a_help_file_for_every_parameter(tbx, tool):
     assert documented == [(p.name, p.displayName) for p in params]
     for param in node.find("parameters"):
         assert param.find("dialogReference").text.strip(), param.get("name")
+
+
+# -- defaults declared once: the .pyt's literals equal agsadmin_core/options.py ------------------
+
+# Toolbox parameters named differently from the option they mirror.
+_OPTION_FOR = {"skip_verification": "insecure"}
+
+
+def _declared_options():
+    from agsadmin_core import options
+    return dict((o.name, o) for o in vars(options).values() if isinstance(o, options.Option))
+
+
+def test_every_default_and_range_equals_its_declaration(tbx):
+    """The .pyt may import nothing but arcpy while loading, so it writes defaults and ranges
+    as literals; this keeps them from drifting from options.py."""
+    declared = _declared_options()
+    checked = []
+    for param in tbx.module._DEFINITIONS.values():
+        option = declared.get(_OPTION_FOR.get(param.name, param.name))
+        if param.datatype in ("GPLong", "GPDouble") and param.direction == "Input":
+            # A number a user sets must be declared, so the CLI and toolbox agree on it.
+            assert option is not None, param.name
+        if option is None:
+            continue
+        assert param.default == option.default, param.name
+        if option.minimum is not None or param.value_range:
+            minimum = option.minimum
+            if param.name == "wait_timeout":
+                minimum = 0   # 0 is the toolbox's --no-wait (options.NO_WAIT), documented
+            assert list(param.value_range) == [minimum, option.maximum], param.name
+        checked.append(param.name)
+    assert sorted(checked) == ["allow_http", "ca_bundle", "folder", "skip_verification",
+                               "timeout", "wait_timeout"]
+
+
+def test_the_default_journal_name_is_the_same_in_the_dialog_and_the_run(tbx):
+    from agsadmin_core.gp import tools
+    assert tbx.module._DEFAULT_JOURNAL == tools.DEFAULT_JOURNAL

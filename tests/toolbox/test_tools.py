@@ -68,6 +68,63 @@ def test_create_connection_with_the_environment_password(tbx, sandbox, tmp_path,
     assert len(memory_keyring.store) == 1
 
 
+class _ForgetfulKeyring(object):
+    """A keyring backend that accepts a password and never gives it back (a null backend)."""
+
+    @staticmethod
+    def make():
+        import keyring.backend
+
+        class _Forgetful(keyring.backend.KeyringBackend):
+            priority = 1
+
+            def get_password(self, service, username):
+                return None
+
+            def set_password(self, service, username, password):
+                pass
+
+            def delete_password(self, service, username):
+                pass
+
+        return _Forgetful()
+
+
+@pytest.fixture
+def forgetful_keyring():
+    import keyring
+    previous = keyring.get_keyring()
+    keyring.set_keyring(_ForgetfulKeyring.make())
+    yield
+    keyring.set_keyring(previous)
+
+
+def test_a_password_the_keyring_cannot_keep_is_one_clear_error(tbx, sandbox, tmp_path,
+                                                              forgetful_keyring):
+    out = os.path.join(str(tmp_path), "prod.agsadmin.json")
+    with pytest.raises(gp.ExecuteError):
+        gp.run_tool(tbx, "CreateConnectionFile", sandbox.url, out, CANARY_USER,
+                    CANARY_PASSWORD)
+    errors = last_run_messages(severity=2)
+    assert len(errors) == 1 and "could not be stored" in errors[0]
+    # login's own advice, in the toolbox's words; not "check the password" (it was right).
+    assert "leave the Password empty and keep AGSADMIN_PASSWORD set" in errors[0]
+    assert "Check the user name" not in errors[0]
+    assert not os.path.exists(out)
+
+
+def test_with_the_environment_password_an_unusable_keyring_is_a_warning(
+        tbx, sandbox, tmp_path, forgetful_keyring, monkeypatch):
+    monkeypatch.setenv("AGSADMIN_PASSWORD", CANARY_PASSWORD)
+    out = os.path.join(str(tmp_path), "env.agsadmin.json")
+    gp.run_tool(tbx, "CreateConnectionFile", server_url=sandbox.url, out_connection_file=out,
+                username=CANARY_USER)
+    assert os.path.isfile(out)
+    warnings = last_run_messages(severity=1)
+    assert len(warnings) == 1 and warnings[0].startswith("The password was not stored")
+    assert gp.secret_leaks(CANARY_PASSWORD) == []
+
+
 def test_a_wrong_password_gives_one_clear_error(tbx, sandbox, tmp_path, memory_keyring):
     out = os.path.join(str(tmp_path), "prod.agsadmin.json")
     with pytest.raises(gp.ExecuteError):
@@ -211,11 +268,18 @@ def test_a_pattern_that_matches_nothing_changes_nothing(tbx, sandbox, conn):
     assert states(sandbox, MAPS) == before
 
 
-def test_a_failing_service_is_named_and_the_journal_says_what_to_restart(tbx, sandbox, conn):
+def test_a_failing_service_is_named_and_the_journal_says_what_to_restart(tbx, sandbox, conn,
+                                                                          monkeypatch):
+    from agsadmin_core import jsonfile
+    reads = []
+    real_read = jsonfile.read_format
+    monkeypatch.setattr(jsonfile, "read_format",
+                        lambda path, *a, **k: reads.append(path) or real_read(path, *a, **k))
     # Hosted services refuse stop: the batch is redone one by one, which names the failure.
     with pytest.raises(gp.ExecuteError):
         gp.run_tool(tbx, "StopServices", conn, ["Maps/Parcels.MapServer",
                                                 "Hosted/Parks.FeatureServer"])
+    assert not [r for r in reads if r.endswith(".journal.json")]   # described from memory
     errors = last_run_messages(severity=2)
     assert errors[0].startswith("Hosted/Parks.FeatureServer: could not be stopped: ")
     assert errors[-1] == "1 of 2 services could not be stopped (each is named above)."

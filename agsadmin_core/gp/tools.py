@@ -1,0 +1,267 @@
+"""What each toolbox tool does when it runs: one function per tool, given a :class:`ToolRun`.
+
+``AGSAdmin.pyt`` keeps the parameter definitions, the dialogs and the shared execute path
+(reporter, cancel setting, failures as messages); a tool class names its function here in
+``RUN``. A function reads its parameters by name through the :class:`ToolRun`, calls the core
+(:func:`~agsadmin_core.connect.open_server`, ``server.services``...), writes its outputs, and
+describes the outcome from the result it holds in memory.
+"""
+
+import os
+
+from ..errors import Cancelled, InvalidInput
+from . import messages
+from .messages import INFO, RESTART_WITH_JOURNAL
+from .tables import Field, write_table
+
+
+class ToolRun(object):
+    """One run of one tool: its parameters by name, the reporter, and how to connect.
+
+    Args:
+        arcpy: the arcpy module (handed in; this package never imports it).
+        parameters: ``{name: arcpy.Parameter}``.
+        reporter: the run's :class:`~agsadmin_core.gp.messages.GPReporter`.
+        is_pro: True inside ArcGIS Pro (decides the portal sign-in).
+
+    Attributes:
+        failure_notes: a callable giving ``(severity, text)`` lines to show after a failure
+            (e.g. what the journal still lists); the execute path calls it.
+    """
+
+    def __init__(self, arcpy, parameters, reporter, is_pro):
+        self.arcpy = arcpy
+        self.parameters = parameters
+        self.reporter = reporter
+        self.is_pro = is_pro
+        self.failure_notes = list
+
+    def text(self, name):
+        """The value as stripped text, or None when empty."""
+        text = self.parameters[name].valueAsText
+        if text is None or not text.strip():
+            return None
+        return text.strip()
+
+    def values(self, name):
+        """A multivalue parameter's items as a list of text."""
+        return [v.strip() for v in (self.parameters[name].values or []) if v and v.strip()]
+
+    def number(self, name, default):
+        value = self.parameters[name].value
+        return default if value is None else value
+
+    def flag(self, name):
+        return bool(self.parameters[name].value)
+
+    def secret(self, name):
+        """A password as typed: never stripped, never shown."""
+        return self.parameters[name].valueAsText or None
+
+    def set(self, name, value):
+        self.parameters[name].value = value
+
+    def signin(self):
+        """ArcGIS Pro's portal sign-in (``arcpy.GetSigninToken``), or None outside Pro."""
+        return getattr(self.arcpy, "GetSigninToken", None) if self.is_pro else None
+
+    def connection(self):
+        """The ConnectionInfo of the ``connection_file`` parameter."""
+        from ..connection import ConnectionInfo
+        return ConnectionInfo.load(self.text("connection_file"))
+
+    def connect(self, info=None):
+        """A signed-in Server for the connection file: its user's password from
+        AGSADMIN_PASSWORD or the OS keyring, or the ArcGIS Pro portal sign-in; never a
+        prompt (there is no console)."""
+        from ..connect import open_server
+        from ..connection import AUTH_PRO_SIGNIN
+        info = info or self.connection()
+        signin = self.signin() if info.auth == AUTH_PRO_SIGNIN else None
+        self.reporter.status("Connecting to %s..." % info.urls.site)
+        server = open_server(info, signin=signin, prompt=False)
+        self.reporter.info("Connected to %s (ArcGIS Server %s)."
+                           % (info.urls.site, _version(server.version)))
+        return server
+
+    def batch_options(self):
+        """BatchOptions from ``wait_timeout`` (0: do not wait). One service at a time where
+        the server has no batch operation (before 10.3), so a cancel in the dialog stops
+        before the very next service; 10.3 and later batch anyway."""
+        from ..batch import BatchOptions
+        wait = int(self.number("wait_timeout", 0) or 0)
+        return BatchOptions(wait=wait > 0, timeout=wait or None, parallel=1,
+                            reporter=self.reporter)
+
+
+def _version(numbers):
+    return ".".join(str(n) for n in numbers)
+
+
+# -- Create Connection File -------------------------------------------------------------------
+
+
+def create_connection_file(run):
+    """Check the credentials against the server, keep the password in the keyring, write the
+    connection file (no secret in it)."""
+    from ..connect import login, open_server
+    from ..connection import AUTH_PRO_SIGNIN, AUTH_USER, ConnectionInfo
+    from ..errors import AuthenticationFailed
+    from .validation import connection_file_name
+    url = run.text("server_url")
+    out = connection_file_name(run.text("out_connection_file"))
+    ca_bundle = run.text("ca_bundle")
+    if ca_bundle and run.flag("skip_verification"):
+        raise InvalidInput("Give a CA bundle or skip the certificate check, not both.")
+    options = dict(verify=ca_bundle or not run.flag("skip_verification"),
+                   allow_http=run.flag("allow_http"), timeout=float(run.number("timeout", 60)))
+    if run.flag("use_pro_signin"):
+        if not run.is_pro:
+            raise InvalidInput("The portal sign-in is that of ArcGIS Pro; in ArcMap give a "
+                               "user name and password.")
+        info = ConnectionInfo(url, auth=AUTH_PRO_SIGNIN, **options)
+        run.reporter.status("Signing in to %s with the ArcGIS Pro portal sign-in..."
+                            % info.urls.site)
+        server = open_server(info, signin=run.signin(), prompt=False)
+        try:
+            version = server.version
+        finally:
+            server.close()
+        run.reporter.info("Signed in to %s as the ArcGIS Pro portal sign-in (ArcGIS Server "
+                          "%s)." % (info.urls.site, _version(version)))
+    else:
+        user = run.text("username")
+        if not user:
+            raise InvalidInput("A user name is needed (or use the ArcGIS Pro sign-in).")
+        info = ConnectionInfo(url, username=user, portal_url=run.text("portal_url"),
+                              auth=AUTH_USER, **options)
+        run.reporter.status("Signing in to %s as %s..." % (info.urls.site, user))
+        try:
+            # Not typed: login finds AGSADMIN_PASSWORD or an entry stored earlier; it checks
+            # the transport before it looks.
+            done = login(info, password=run.secret("password"), store=True, prompt=False)
+        except AuthenticationFailed as exc:
+            # Hints in this tool's terms (the core's "store it with Create Connection File"
+            # would send the user to the tool they are in). A password that was right but
+            # could not be stored (operation "login") keeps login's own advice.
+            if exc.operation is None:
+                exc.hint = ("Type the password: it is checked, then kept in the OS keyring, "
+                            "never in the file.")
+            elif exc.operation != "login":
+                exc.hint = "Check the user name (case sensitive) and the password."
+            raise
+        run.reporter.info("Signed in to %s as %s (ArcGIS Server %s)."
+                          % (done.site, user, _version(done.version)))
+        if done.stored:
+            run.reporter.info("Password stored in the OS keyring for %s, user %s."
+                              % (info.urls.admin, user))
+        elif done.not_stored:
+            run.reporter.warning("The password was not stored (%s): keep AGSADMIN_PASSWORD "
+                                 "set wherever AGSAdmin runs with this connection file."
+                                 % done.not_stored)
+    info.save(out)
+    run.set("out_connection_file", out)
+    run.reporter.info("Connection file written: %s (it holds no password)." % out)
+
+
+# -- List Services ----------------------------------------------------------------------------
+
+#: The table List Services writes; names fit dBASE (10 characters), as it may go to a folder.
+SERVICE_FIELDS = (Field("SERVICE", "TEXT", 255, "Service"), Field("FOLDER", "TEXT", 120, "Folder"),
+                  Field("NAME", "TEXT", 120, "Name"), Field("TYPE", "TEXT", 40, "Type"),
+                  Field("CONFIGURED", "TEXT", 20, "Configured State"),
+                  Field("REALTIME", "TEXT", 20, "Real-time State"))
+
+
+def list_services(run):
+    """Services and their states into a table; a pattern matching nothing is a warning."""
+    from ..selection import Selector
+    selector = Selector(run.values("services"), run.text("folder"))
+    server = run.connect()
+    try:
+        run.reporter.status("Listing services...")
+        infos = server.services.list(patterns=selector)
+    finally:
+        server.close()
+    for text in infos.warnings():
+        run.reporter.warning(text)
+    # "/" is how ArcGIS Server itself names the root folder.
+    rows = ([i.ref, i.folder or "/", i.name, i.type, i.configured_state, i.realtime_state]
+            for i in infos)
+    table, count = write_table(run.arcpy, run.text("out_table"), SERVICE_FIELDS, rows)
+    run.set("out_table", table)
+    run.set("service_count", count)
+    run.reporter.info(messages.listing_line(infos, table))
+
+
+# -- Stop Services / Start Services -----------------------------------------------------------
+
+
+#: The journal Stop Services writes when none is named, in the scratch folder (the .pyt
+#: writes the same name into the dialog; a test keeps the two equal).
+DEFAULT_JOURNAL = "agsadmin_stop.journal.json"
+
+
+def stop_services(run):
+    """Stop services, recording in the journal what ran before; outputs the journal and a
+    Boolean for preconditions."""
+    from ..journal import Journal
+    journal_path = run.text("journal") or os.path.join(run.arcpy.env.scratchFolder,
+                                                       DEFAULT_JOURNAL)
+    run.set("out_journal", journal_path)
+    run.set("stopped", False)
+    info = run.connection()
+    # The toolbox holds the journal object, so every outcome (done, failed, cancelled, a
+    # dropped connection) is described from memory, never by reading the file back.
+    book = Journal.open(journal_path, info.urls.site)
+    run.failure_notes = lambda: messages.journal_notes(book, RESTART_WITH_JOURNAL)
+    server = run.connect(info)
+    try:
+        run.reporter.status("Stopping services...")
+        result = server.services.stop(run.values("services"), folder=run.text("folder"),
+                                      journal=book, options=run.batch_options())
+    except Cancelled as exc:
+        run.reporter.lines(messages.cancel_lines(exc))
+        run.reporter.lines(messages.journal_notes(
+            book, "Start Services with this journal restarts exactly the services stopped "
+                  "so far."))
+        return
+    finally:
+        server.close()
+    run.reporter.lines(messages.result_lines(result))
+    run.reporter.info(messages.summary_line(result))
+    run.reporter.info("Journal: %s. Start Services with this journal restarts exactly the "
+                      "services stopped here." % journal_path)
+    run.set("stopped", True)
+
+
+def start_services(run):
+    """Start services, or exactly those a Stop Services journal recorded."""
+    from ..journal import Journal
+    journal_path = run.text("journal")
+    run.set("started", False)
+    info = run.connection()
+    book = Journal.load(journal_path, info.urls.site) if journal_path else None
+    if book is not None:
+        run.failure_notes = lambda: [(INFO, "Start Services can be run again with the same "
+                                            "journal: it restarts only what is still "
+                                            "stopped.")]
+    server = run.connect(info)
+    try:
+        run.reporter.status("Starting services...")
+        if book is not None:
+            result = server.services.start(journal=book, options=run.batch_options())
+        else:
+            result = server.services.start(run.values("services") or None,
+                                           folder=run.text("folder"),
+                                           options=run.batch_options())
+    except Cancelled as exc:
+        run.reporter.lines(messages.cancel_lines(exc))
+        run.reporter.lines(messages.journal_notes(
+            book, "Run Start Services with this journal again to restart the rest."))
+        return
+    finally:
+        server.close()
+    run.reporter.lines(messages.result_lines(result))
+    run.reporter.info(messages.summary_line(result))
+    run.set("started", True)
