@@ -64,6 +64,22 @@ def native_str(text):
     return text.encode("utf-8") if _PY2 else text
 
 
+def native_str(text):
+    """``text`` as the interpreter's ``str``: itself on 3; on 2.7 ASCII bytes with escapes for
+    what ASCII lacks, for APIs that call ``str()`` on a message (argparse)."""
+    if _PY2 and isinstance(text, text_type):  # pragma: no cover - the 2.7 CI leg
+        return text.encode("ascii", "backslashreplace")
+    return text
+
+
+def argv_text(args):
+    """Command line arguments as text. Python 2.7 hands them over as bytes in the system's
+    encoding (UTF-8 on Linux and macOS, the ANSI code page on Windows)."""
+    encoding = sys.getfilesystemencoding() or "utf-8"
+    return [a.decode(encoding, "replace") if isinstance(a, bytes) and
+            not isinstance(a, text_type) else a for a in args]
+
+
 def open_text(path, mode="r", encoding="utf-8"):
     """Open a UTF-8 text file the same way on both Pythons (``utf-8-sig`` drops a BOM)."""
     return io.open(path, mode, encoding=encoding)

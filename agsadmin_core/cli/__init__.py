@@ -16,6 +16,7 @@ import errno
 import os
 import sys
 
+from .._compat import argv_text
 from ..errors import AdminError, AuthenticationFailed, BatchFailed, Cancelled, \
     ConnectionFailed, InvalidInput, NotJSON
 from ..version import __version__
@@ -80,6 +81,7 @@ def main(argv=None, stdout=None, stderr=None):
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
     parser = build_parser()
+    argv = argv_text(sys.argv[1:] if argv is None else argv)
     # argparse prints help and usage errors on sys.stdout/sys.stderr: point them at ours.
     saved = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = stdout, stderr

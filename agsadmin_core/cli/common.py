@@ -9,6 +9,7 @@ touches one module and one line of the registry.
 import argparse
 
 from .. import options
+from .._compat import native_str
 from ..errors import InvalidInput
 
 
@@ -75,7 +76,7 @@ def _checked(option):
         try:
             return option.parse(text)
         except ValueError as exc:
-            raise argparse.ArgumentTypeError(str(exc))
+            raise argparse.ArgumentTypeError(native_str(exc.args[0]))
     parse.__name__ = option.name   # argparse names the type in some messages
     return parse
 

@@ -34,9 +34,15 @@ class Sink(object):
         return u"".join(self.parts)
 
 
+def as_argv(value):
+    """An argument as the interpreter hands it over: text on 3, UTF-8 bytes on 2.7."""
+    text = to_text(value)
+    return text if str is type(u"") else text.encode("utf-8")
+
+
 def run(*argv):
     out, err = Sink(), Sink()
-    code = cli.main([str(a) for a in argv], stdout=out, stderr=err)
+    code = cli.main([as_argv(a) for a in argv], stdout=out, stderr=err)
     return Run(code, out.getvalue(), err.getvalue())
 
 
