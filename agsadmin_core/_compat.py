@@ -64,14 +64,6 @@ def native_str(text):
     return text.encode("utf-8") if _PY2 else text
 
 
-def native_str(text):
-    """``text`` as the interpreter's ``str``: itself on 3; on 2.7 ASCII bytes with escapes for
-    what ASCII lacks, for APIs that call ``str()`` on a message (argparse)."""
-    if _PY2 and isinstance(text, text_type):  # pragma: no cover - the 2.7 CI leg
-        return text.encode("ascii", "backslashreplace")
-    return text
-
-
 def argv_text(args):
     """Command line arguments as text. Python 2.7 hands them over as bytes in the system's
     encoding (UTF-8 on Linux and macOS, the ANSI code page on Windows)."""
