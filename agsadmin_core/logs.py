@@ -309,13 +309,15 @@ def format_time(ms):
     return "%s.%03d" % (moment.strftime("%Y-%m-%d %H:%M:%S"), (ms % 1000))
 
 
-LogSettings = collections.namedtuple(
-    "LogSettings", "level log_dir max_age_days max_error_reports")
-LogSettings.__doc__ = """The site's log settings (``GET /admin/logs/settings``).
+class LogSettings(collections.namedtuple(
+        "LogSettings", "level log_dir max_age_days max_error_reports")):
+    """The site's log settings (``GET /admin/logs/settings``).
 
-``level`` is ``logLevel``; ``max_age_days`` is ``maxLogFileAge``; ``max_error_reports`` is
-``maxErrorReportsCount``.
-"""
+    ``level`` is ``logLevel``; ``max_age_days`` is ``maxLogFileAge``; ``max_error_reports``
+    is ``maxErrorReportsCount``.
+    """
+
+    __slots__ = ()
 
 
 class QueryInterrupted(AdminError):
@@ -635,7 +637,8 @@ class LogsManager(object):
                         for key, count in seen.items():
                             counts[key] = max(counts.get(key, 0), count)
                     newest, seen = top, counts
-            for record in reversed(fresh):
+            # Oldest first; records of one millisecond keep the server's order.
+            for record in sorted(fresh, key=_time_ms):
                 if spec.keeps(record):
                     yield record
             if self._should_stop(stop, stop_ms):
@@ -736,6 +739,10 @@ def _head_counts(records, top):
         key = record.identity()
         counts[key] = counts.get(key, 0) + 1
     return counts
+
+
+def _time_ms(record):
+    return record.time_ms
 
 
 def _reached_text(reached):
