@@ -385,3 +385,66 @@ def test_bad_settings_are_refused_before_any_request(kwargs):
     with pytest.raises(InvalidInput):
         manager(server).set_settings(**kwargs)
     assert server.requests == []
+
+
+# -- through the real session: the token expires in the middle of an export -------------
+
+class _Response(object):
+    def __init__(self, body):
+        self.status_code = 200
+        self.is_redirect = False
+        self.headers = {"Content-Type": "text/plain;charset=UTF-8"}
+        self.text = json.dumps(body)
+
+
+class _ExpiringHttp(object):
+    """Stands in for ``requests.Session`` under ``AdminSession``: answers the admin API from
+    a FakeLogServer, and lets each token serve only ``uses`` requests before answering 498,
+    as an expired token gets on a real server (admin-api.md 1.6)."""
+
+    def __init__(self, server, uses):
+        self.headers = {"User-Agent": "test"}
+        self.verify = True
+        self.server = server
+        self.uses = uses
+        self.used = {}
+        self.seen_tokens = []
+
+    def mount(self, prefix, adapter):
+        pass
+
+    def close(self):
+        pass
+
+    def post(self, url, data=None, headers=None, timeout=None, allow_redirects=True):
+        data = dict(data)
+        token = data.pop("token", None)
+        data.pop("f", None)
+        self.seen_tokens.append(token)
+        self.used[token] = self.used.get(token, 0) + 1
+        if token is None or self.used[token] > self.uses:
+            return _Response({"status": "error", "messages": ["Token Expired."], "code": 498})
+        path = url.split("/admin/", 1)[1]
+        return _Response(self.server.call(path, data))
+
+
+def test_token_expiry_mid_export_signs_in_again_and_loses_nothing():
+    from agsadmin_core.auth import SigninTokenProvider
+    from agsadmin_core.session import AdminSession
+    from agsadmin_core.urls import parse_server_url
+
+    issued = []
+
+    def sign_in():
+        issued.append("tok-%d" % len(issued))
+        return {"token": issued[-1], "expires": None}
+
+    server = FakeLogServer(site_records(1000))
+    http = _ExpiringHttp(server, uses=3)
+    session = AdminSession(parse_server_url("https://gis.example.com:6443/arcgis"),
+                           SigninTokenProvider(sign_in), http=http)
+    got = list(LogsManager(session, clock=lambda: T0 + HOUR).query(level="FINE",
+                                                                    page_size=100))
+    assert ids(got) == expected(server, "FINE")
+    assert len(issued) >= 3  # the token expired more than once during the walk
+    assert server.repeats > 0
