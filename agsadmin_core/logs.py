@@ -324,21 +324,27 @@ class QueryInterrupted(AdminError):
     """The server failed after some records were read; they stay valid.
 
     Attributes:
-        cause: the error the server call raised.
+        cause: the error the server call raised (its class tells why).
         yielded: how many records the query had handed out.
         reached: the time of the oldest record read (aware datetime), or None.
     """
 
-    def __init__(self, cause, yielded, reached_ms):
+    def __init__(self, message, cause=None, yielded=0, reached=None, **kwargs):
+        AdminError.__init__(self, message, **kwargs)
         self.cause = cause
         self.yielded = yielded
-        self.reached = ms_to_datetime(reached_ms) if reached_ms is not None else None
+        self.reached = reached
+
+    @classmethod
+    def after(cls, cause, yielded, reached_ms):
+        """The error for ``cause``, saying how many records were read and how far back."""
         where = " (reached %s UTC)" % format_time(reached_ms) if reached_ms is not None else ""
-        AdminError.__init__(
-            self, "Reading the logs stopped after %d record%s%s: %s"
-            % (yielded, "" if yielded == 1 else "s", where, cause.message),
-            operation=cause.operation, code=cause.code, messages=cause.messages,
-            url=cause.url, hint=cause.hint)
+        return cls("Reading the logs stopped after %d record%s%s: %s"
+                   % (yielded, "" if yielded == 1 else "s", where, cause.message),
+                   cause=cause, yielded=yielded,
+                   reached=ms_to_datetime(reached_ms) if reached_ms is not None else None,
+                   operation=cause.operation, code=cause.code, messages=cause.messages,
+                   url=cause.url, hint=cause.hint)
 
 
 class _Query(object):
@@ -456,7 +462,7 @@ class LogsManager(object):
         except AdminError as exc:
             if state.pages == 0:
                 raise
-            raise QueryInterrupted(exc, state.yielded, state.reached)
+            raise QueryInterrupted.after(exc, state.yielded, state.reached)
 
     def _pages(self, spec, state):
         """Lists of new records, one per server page, with the boundary repeats removed."""
@@ -475,8 +481,14 @@ class LogsManager(object):
             body = self.caller.call("logs/query", params, operation="logs query",
                                     safe_to_repeat=True)
             state.pages += 1
-            items = body.get("logMessages") or []
-            records = [LogRecord.from_json(item) for item in items]
+            records = body.get("logMessages") or []
+            has_more, end_time = body.get("hasMore"), body.get("endTime")
+            del body
+            # Convert in place, so each raw dict is freed as its record is made: a page
+            # costs the memory of one form of it, not both.
+            from_json = LogRecord.from_json
+            for index, item in enumerate(records):
+                records[index] = from_json(item)
             fresh = records
             if carry:
                 fresh = []
@@ -493,9 +505,9 @@ class LogsManager(object):
                 state.reached = records[-1].time_ms
             if fresh:
                 yield fresh
-            if not body.get("hasMore") or not records:
+            if not has_more or not records:
                 return
-            boundary = _int(body.get("endTime"))
+            boundary = _int(end_time)
             if boundary is None or (start is not None and boundary > start):
                 boundary = records[-1].time_ms
             if not fresh and start == boundary:
