@@ -416,7 +416,7 @@ class _ExpiringHttp(object):
     def close(self):
         pass
 
-    def post(self, url, data=None, headers=None, timeout=None, allow_redirects=True):
+    def post(self, url, data=None, headers=None, **kwargs):
         data = dict(data)
         token = data.pop("token", None)
         data.pop("f", None)
