@@ -246,11 +246,20 @@ class LogRecord(object):
     @classmethod
     def from_json(cls, item):
         """A record from one entry of ``logMessages`` (admin-api-next.md 7.2)."""
-        get = item.get
-        return cls(_int(get("time")) or 0, _str(get("type")), _int(get("code")),
-                   _str(get("source")), _str(get("machine")), _str(get("user")),
-                   _float(get("elapsed")), _str(get("process")), _str(get("thread")),
-                   _str(get("methodName")), _str(get("requestID")), _str(get("message")))
+        # The common types are taken as they are; anything else goes through the slow,
+        # lenient converters. A million records pass here, so it avoids calls it can.
+        level, source, machine, user, process, thread, method, request, message = [
+            v if v.__class__ is text_type else _str(v) for v in map(item.get, _TEXT_KEYS)]
+        ms = item.get("time")
+        if ms.__class__ is not int:
+            ms = _int(ms) or 0
+        code = item.get("code")
+        if code.__class__ is not int:
+            code = _int(code)
+        elapsed = item.get("elapsed")
+        elapsed = None if elapsed == "" or elapsed is None else _float(elapsed)
+        return cls(ms, level, code, source, machine, user, elapsed, process, thread, method,
+                   request, message)
 
     @property
     def time(self):
@@ -274,6 +283,10 @@ class LogRecord(object):
     def __repr__(self):
         return "LogRecord(%s %s %s %s %r)" % (format_time(self.time_ms), self.level,
                                               self.code, self.source, self.message[:60])
+
+
+_TEXT_KEYS = ("type", "source", "machine", "user", "process", "thread", "methodName",
+              "requestID", "message")
 
 
 def _str(value):

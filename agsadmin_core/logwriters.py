@@ -101,11 +101,15 @@ class CsvWriter(_ByteWriter):
     def write(self, record):
         elapsed = record.elapsed
         code = record.code
-        cells = (self._time(record.time_ms), record.level,
-                 "" if code is None else "%d" % code, record.source, record.machine,
-                 record.user, "" if elapsed is None else repr(elapsed), record.process,
-                 record.thread, record.method_name, record.request_id, record.message)
-        self._add(",".join([_csv_cell(c) for c in cells]) + "\r\n")
+        texts = (record.level, record.source, record.machine, record.user, record.process,
+                 record.thread, record.method_name, record.request_id)
+        if _CSV_SPECIAL.search("".join(texts)):
+            texts = [_csv_cell(t) for t in texts]
+        # Messages are quoted always: most hold a comma, and a quoted field reads the same.
+        self._add("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\r\n" % (
+            self._time(record.time_ms), texts[0], "" if code is None else "%d" % code,
+            texts[1], texts[2], texts[3], "" if elapsed is None else repr(elapsed), texts[4],
+            texts[5], texts[6], texts[7], record.message.replace('"', '""')))
 
 
 def _csv_cell(text):

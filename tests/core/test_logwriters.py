@@ -154,3 +154,14 @@ def test_report_of_nothing_and_of_a_summary(tmp_path):
     report(summary(many), path)  # forty days: one bar per day
     svg = ET.parse(path).getroot().find(".//" + SVG + "svg")
     assert 40 <= len(svg.findall(SVG + "rect")) - 1 <= 41
+
+
+def test_csv_quotes_any_field_that_needs_it(tmp_path):
+    raw = make_record(T0, type="WEIRD,LEVEL", source='Folder/"Odd", name.MapServer',
+                      user="line\nbreak", machine="GIS1", message="plain")
+    path = str(tmp_path / "odd.csv")
+    write_records([LogRecord.from_json(raw)], CsvWriter(path))
+    row = dict(zip(FIELDS, read_csv(path)[1]))
+    assert row["level"] == "WEIRD,LEVEL" and row["source"] == 'Folder/"Odd", name.MapServer'
+    assert row["user"] == "line\nbreak" and row["message"] == "plain"
+    assert row["machine"] == "GIS1"
