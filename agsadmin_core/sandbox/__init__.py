@@ -55,7 +55,7 @@ class Sandbox(object):
                  settle_seconds=0.0, service_op_ms=0, federated=False,
                  admin_token_endpoint=True, case_insensitive=True, seed=0, op_latency_ms=None,
                  unicode_names=False, catalog_requires_token=True,
-                 body_memory_limit=bodies.MEMORY_LIMIT):
+                 body_memory_limit=bodies.MEMORY_LIMIT, log_records=0):
         if not _is_loopback_host(host):
             # The sandbox accepts demo credentials over plain HTTP: never off-box.
             raise ValueError("the sandbox binds to loopback only (127.0.0.1, ::1, localhost), not %r"
@@ -66,7 +66,8 @@ class Sandbox(object):
                          max_token_minutes=max_token_minutes, settle_seconds=settle_seconds,
                          service_op_ms=service_op_ms, federated=federated,
                          case_insensitive=case_insensitive, seed=seed, services=services,
-                         unicode_names=unicode_names, catalog_requires_token=catalog_requires_token)
+                         unicode_names=unicode_names, catalog_requires_token=catalog_requires_token,
+                         log_records=log_records)
         self.body_memory_limit = int(body_memory_limit)
         self.faults = Faults(self.site)
         self.log = wire.RequestLog(request_log)
@@ -167,15 +168,16 @@ class Sandbox(object):
 
 
 def run_foreground(port=0, services=0, latency_ms=0, version="11.3", request_log=None,
-                   out=None, stop_event=None, **options):
+                   out=None, stop_event=None, log_records=0, **options):
     """Serve until Ctrl-C (or ``stop_event`` is set), printing URLs and demo credentials to ``out``.
 
     Used by the ``agsadmin sandbox`` command and ``python -m agsadmin_core.sandbox``.
-    Extra keyword ``options`` go to ``Sandbox``.
+    ``log_records`` seeds that many synthetic log records (generated on
+    demand, ``models/logs.py``). Extra keyword ``options`` go to ``Sandbox``.
     """
     out = out or sys.stdout
     sandbox = Sandbox(port=port, services=services, latency_ms=latency_ms, version=version,
-                      request_log=request_log, **options).start()
+                      request_log=request_log, log_records=log_records, **options).start()
     try:
         lines = [
             "AGSAdmin sandbox (ArcGIS Server %s emulator) running." % sandbox.site.version.text,
@@ -184,6 +186,7 @@ def run_foreground(port=0, services=0, latency_ms=0, version="11.3", request_log
             "  Control plane: %s" % sandbox.control_url,
             "  Demo user:     %s" % DEMO_USER,
             "  Demo password: %s" % DEMO_PASSWORD,
+            "  Log records:   %d synthetic + the site's own" % sandbox.site.logs.synthetic_count,
             "Press Ctrl-C to stop.",
         ]
         out.write("\n".join(lines) + "\n")

@@ -22,6 +22,8 @@ def main(argv=None):
                         help="emulated ArcGIS Server release, e.g. 10.1, 10.5.1, 11.3")
     parser.add_argument("--request-log", metavar="FILE",
                         help="append one JSON line per request (field names only) to FILE")
+    parser.add_argument("--log-records", type=int, default=0, metavar="N",
+                        help="seed N synthetic log records over the last days (generated on demand)")
     parser.add_argument("--coverage-table", "--coverage", dest="coverage", action="store_true",
                         help="print the table of declared routes (Markdown, as in docs/sandbox.md) and exit")
     args = parser.parse_args(argv)
@@ -30,7 +32,8 @@ def main(argv=None):
         sys.stdout.write(coverage_markdown())
         return 0
     return run_foreground(port=args.port, services=args.services, latency_ms=args.latency,
-                          version=args.version, request_log=args.request_log, out=sys.stdout)
+                          version=args.version, request_log=args.request_log, out=sys.stdout,
+                          log_records=args.log_records)
 
 
 if __name__ == "__main__":

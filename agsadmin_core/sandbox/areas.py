@@ -11,8 +11,9 @@ from __future__ import absolute_import, unicode_literals
 
 from collections import namedtuple
 
+from .models.logs import LogsArea
 from .models.services import ServicesArea
-from .routes import catalog, services, site
+from .routes import catalog, logs, services, site
 
 Area = namedtuple("Area", "name model routes")
 
@@ -20,6 +21,7 @@ AREAS = [
     Area("site", None, site.ROUTES),  # the model is models.site.Site itself
     Area("services", ServicesArea, services.ROUTES),
     Area("catalog", None, catalog.ROUTES),  # the REST view of the services model
+    Area("logs", LogsArea, logs.ROUTES),
 ]
 
 

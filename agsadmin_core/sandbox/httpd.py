@@ -19,6 +19,7 @@ import traceback
 
 from . import areas, bodies, control, wire
 from . import envelopes as errors
+from .models import logs
 from ._compat import BaseHTTPRequestHandler, HTTPServer, ThreadingMixIn, native_str
 from .routing import ADMIN, Router, coverage_markdown as _coverage, family
 
@@ -130,6 +131,8 @@ class App(object):
             exc = errors.StoreLocked() if not fault.message else errors.CustomAdminError(500, fault.message)
         else:
             exc = errors.CustomAdminError(fault.code, fault.message or "Injected fault.")
+        # The server logs the failure it answered (a lock, a store error, an injected error).
+        self.site.log(logs.FAULT, reason=" ".join(exc.messages))
         if family(req.path) != ADMIN:
             exc = errors.RestError(exc.code, " ".join(exc.messages), [])
         return self._error(req, exc)

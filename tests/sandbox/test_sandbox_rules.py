@@ -12,7 +12,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 PACKAGE = os.path.join(ROOT, "agsadmin_core", "sandbox")
 SOURCES = sorted(os.path.join(folder, n) for folder, dirs, files in os.walk(PACKAGE)
                  for n in files if n.endswith(".py"))
-STDLIB = {"__future__", "argparse", "collections", "hashlib", "io", "json", "os", "random", "re",
+STDLIB = {"__future__", "argparse", "ast", "bisect", "calendar", "zlib", "collections", "hashlib", "io", "json", "os", "random", "re",
           "shutil", "socket", "sys", "tempfile", "threading", "time", "traceback", "BaseHTTPServer",
           "SocketServer", "http", "socketserver", "urllib", "urlparse"}
 

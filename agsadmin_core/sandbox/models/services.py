@@ -13,6 +13,7 @@ from collections import OrderedDict
 
 from .. import envelopes as errors
 from .. import seed
+from . import logs
 from .._compat import string_types, text_type
 
 STARTED = "STARTED"
@@ -259,13 +260,22 @@ class ServicesArea(object):
 
     def start_service(self, svc):
         """Admin API: POST ``.../start`` -> ``{"status":"success"}``. Raises HostedStartStop."""
-        self._transition(svc, STARTED)
+        self._logged("Start", svc, lambda: self._transition(svc, STARTED))
         return _success()
 
     def stop_service(self, svc):
         """Admin API: POST ``.../stop`` -> ``{"status":"success"}``. Raises HostedStartStop."""
-        self._transition(svc, STOPPED)
+        self._logged("Stop", svc, lambda: self._transition(svc, STOPPED))
         return _success()
+
+    def _logged(self, operation, svc, action):
+        """Run ``action``; a refusal is written to the site's logs before it is raised."""
+        try:
+            return action()
+        except errors.AdminError as exc:
+            self.site.log(logs.REFUSED, source=svc.ref, operation="%s of '%s'" % (operation, svc.ref),
+                          reason=" ".join(exc.messages))
+            raise
 
     def _transition(self, svc, target):
         if svc.hosted:
@@ -279,20 +289,22 @@ class ServicesArea(object):
             # idempotent success (section 3, no recorded body).
             if svc.configured_state != target:
                 svc.set_state(target, self._now(), self.settle_seconds)
+                self.site.log(logs.STARTED if target == STARTED else logs.STOPPED,
+                              source=svc.ref, ref=svc.ref)
 
     def start_services(self, entries):
         """Admin API (10.3+): POST ``/services/startServices`` (section 3)."""
-        return self._batch(entries, lambda svc: self._transition(svc, STARTED))
+        return self._batch(entries, lambda svc: self._transition(svc, STARTED), "startServices")
 
     def stop_services(self, entries):
         """Admin API (10.3+): POST ``/services/stopServices`` (section 3)."""
-        return self._batch(entries, lambda svc: self._transition(svc, STOPPED))
+        return self._batch(entries, lambda svc: self._transition(svc, STOPPED), "stopServices")
 
     def delete_services(self, entries):
         """Admin API (10.7.1+): POST ``/services/deleteServices`` (section 3)."""
-        return self._batch(entries, self._delete)
+        return self._batch(entries, self._delete, "deleteServices")
 
-    def _batch(self, entries, apply):
+    def _batch(self, entries, apply, operation):
         # assumption: per-service failures in a batch are unrecorded (section 3).
         # Every valid entry is applied in order; if any entry is missing or
         # refused, the call answers one error envelope listing each failure,
@@ -307,6 +319,9 @@ class ServicesArea(object):
                 apply(self.get_service(folder_name, name, type_))
             except errors.AdminError as exc:
                 failures.append("%s: %s" % (label, " ".join(exc.messages)))
+                self.site.log(logs.REFUSED, source=label, operation="%s of '%s'" % (operation, label),
+                              reason=" ".join(exc.messages))
+        self.site.log(logs.BATCH, operation=operation, count=len(targets), failed=len(failures))
         if failures:
             raise errors.BatchFailed(failures)
         return _success()
@@ -328,7 +343,7 @@ class ServicesArea(object):
 
     def delete_service(self, svc):
         """Admin API: POST ``.../delete`` (section 4). Raises DefaultServiceRefused."""
-        self._delete(svc)
+        self._logged("Delete", svc, lambda: self._delete(svc))
         return _success()
 
     def _delete(self, svc):
@@ -338,6 +353,7 @@ class ServicesArea(object):
             raise errors.DefaultServiceRefused(svc.ref)
         with self._lock:
             svc.folder.services.pop(self._key("%s.%s" % (svc.name, svc.type)), None)
+        self.site.log(logs.DELETED, source=svc.ref, ref=svc.ref)
 
     def rename_service(self, folder_name, service_name, service_type, new_name):
         """Admin API: POST ``/services/[<folder>/]renameService`` (section 5)."""
@@ -346,9 +362,13 @@ class ServicesArea(object):
         if missing:
             raise errors.MissingParameter(*missing)
         svc = self.get_service(folder_name, service_name, service_type)
+        return self._logged("Rename", svc, lambda: self._rename(svc, new_name))
+
+    def _rename(self, svc, new_name):
         if svc.is_default:
             raise errors.DefaultServiceRefused(svc.ref)
         _check_name("Service", new_name)
+        old_ref = svc.ref
         with self._lock:
             new_key = self._key("%s.%s" % (new_name, svc.type))
             old_key = self._key("%s.%s" % (svc.name, svc.type))
@@ -358,6 +378,7 @@ class ServicesArea(object):
             del svc.folder.services[old_key]
             svc.name = new_name
             svc.folder.services[new_key] = svc
+        self.site.log(logs.RENAMED, source=old_ref, ref=old_ref, new=svc.ref)
         return _success()
 
     # -- folders (section 2.2) ---------------------------------------------
@@ -391,6 +412,7 @@ class ServicesArea(object):
             if self._key(folder_name) in self.folders:
                 raise errors.FolderExists(folder_name)
             self.folders[self._key(folder_name)] = Folder(folder_name, description or "")
+        self.site.log(logs.FOLDER_CREATED, folder=folder_name)
         return _success()
 
     def delete_folder(self, folder_name):
@@ -400,6 +422,7 @@ class ServicesArea(object):
             raise errors.ReservedFolder(folder.name)
         with self._lock:
             self.folders.pop(self._key(folder.name), None)
+        self.site.log(logs.FOLDER_DELETED, folder=folder.name)
         return _success()
 
     # -- report (section 2.2) ----------------------------------------------
