@@ -144,7 +144,7 @@ def test_boundary_repeats_exactly_the_records_of_that_millisecond(store):
     assert found, "no page boundary split a millisecond group"
 
 
-def test_walk_on_two_seven_style_get_and_10_5_1(make_sb, make_admin):
+def test_get_walk_on_10_5_1_has_no_request_ids(make_sb, make_admin):
     sb = make_sb(log_records=1500, version="10.5.1")
     admin = make_admin(sb)
     records, pages, _ = walk(admin, method="GET", level="DEBUG", pageSize=250)
@@ -202,6 +202,18 @@ def test_rapi_empty_times_and_default_page(make_sb, make_admin):
                  sinceLastStarted="False", filter='{"server":"*","services":"*","machines":"*"}')
     assert len(body["logMessages"]) == 1000 and body["hasMore"] is True  # default pageSize
     assert isinstance(body["startTime"], int) and isinstance(body["endTime"], int)
+
+
+def test_post_with_fields_in_the_query_string(store):
+    sb, admin = store
+    url = sb.admin_url + "/logs/query"
+    body = admin.http.post(url, params={"level": "SEVERE", "pageSize": "7", "f": "json"},
+                           data={"token": admin.default_token}).json()
+    assert len(body["logMessages"]) == 7 and {r["type"] for r in body["logMessages"]} == {"SEVERE"}
+    html = admin.http.post(url, data={"token": admin.default_token, "pageSize": "1"})
+    assert html.headers["Content-Type"].startswith("text/html")  # no f: the server default
+    pretty = admin.http.post(url, data={"token": admin.default_token, "pageSize": "1", "f": "pjson"})
+    assert pretty.json()["logMessages"] == query(admin, pageSize=1)["logMessages"]
 
 
 def test_ktk_page_size_is_capped_at_10000(make_sb, make_admin):
