@@ -60,6 +60,7 @@ while True:
         break
     start = body["endTime"]
 elapsed = time.time() - began
+http.close()
 sb.stop()
 print(json.dumps({"n": %(n)d, "startup_s": startup, "rss_start_mb": after_start - base,
                   "rss_walk_peak_mb": peak - base, "records": records, "pages": pages,
