@@ -131,7 +131,8 @@ class App(object):
             exc = errors.StoreLocked() if not fault.message else errors.CustomAdminError(500, fault.message)
         else:
             exc = errors.CustomAdminError(fault.code, fault.message or "Injected fault.")
-        # The server logs the failure it answered (a lock, a store error, an injected error).
+        # assumption: the server logs the failure it answered (a lock, a store
+        # error, an injected error) as a SEVERE record.
         self.site.log(logs.FAULT, reason=" ".join(exc.messages))
         if family(req.path) != ADMIN:
             exc = errors.RestError(exc.code, " ".join(exc.messages), [])

@@ -291,6 +291,8 @@ class LogsArea(object):
         (OFF writes nothing). Returns the record, or None when filtered out.
         """
         level, code, default_source, pattern = kind
+        # assumption: the logLevel setting gates what is written from now on; live
+        # records come from the first machine's server process (unrecorded).
         with self._lock:
             setting = self.settings.log_level
             if setting == "OFF" or _RANK[level] > _RANK[setting]:
@@ -411,6 +413,8 @@ class LogsArea(object):
         inside one millisecond the order is fixed (live: latest written first;
         synthetic: by index), so a repeated page boundary repeats exactly.
         """
+        # assumption: both edges are inclusive and the order inside a millisecond
+        # is stable (-next 7.3 and 12 item 4: inferred from the paging rule).
         low = max(end_ms, floor_ms)
         rank = _RANK[query.level]
         has_ids = self.has_request_ids
@@ -455,7 +459,9 @@ class LogsArea(object):
         start = now_ms if query.start is None else query.start
         end = query.end
         if end is None:
+            # assumption: sinceServerStart=true starts the range at the site's start.
             end = self.started_ms if query.since_start else 0
+        # assumption: maxLogFileAge applies at once.
         # Retention (maxLogFileAge) and clean hide older records; nothing is stored anyway.
         with self._lock:
             floor = now_ms - self.settings.max_log_file_age * _DAY_MS
