@@ -422,7 +422,8 @@ class LogsArea(object):
             live, keys = self._live, list(self._live_keys)
         pos = bisect.bisect_right(keys, (start_ms, float("inf"))) - 1
         index = self._synthetic_first(start_ms)
-        count = self.synthetic_count
+        # After a clean the synthetic history (all older than the site) is gone.
+        count = 0 if self.cleaned_ms is not None else self.synthetic_count
         draw = self._draw(index)
         leader = self._leader(index, draw) if index < count else None
         synth_time = self.synthetic_time(index, leader) if index < count else None
@@ -453,20 +454,22 @@ class LogsArea(object):
             else:
                 return
 
-    def query(self, query):
-        """Admin API: ``/logs/query`` -> ``{"hasMore", "startTime", "endTime", "logMessages"}``."""
+    def _range(self, query):
+        """``(start, end, floor)`` in ms: the query's edges and the retention floor."""
         now_ms = self._now_ms()
         start = now_ms if query.start is None else query.start
         end = query.end
         if end is None:
             # assumption: sinceServerStart=true starts the range at the site's start.
             end = self.started_ms if query.since_start else 0
-        # assumption: maxLogFileAge applies at once.
-        # Retention (maxLogFileAge) and clean hide older records; nothing is stored anyway.
+        # assumption: maxLogFileAge applies at once: older records are not returned.
         with self._lock:
             floor = now_ms - self.settings.max_log_file_age * _DAY_MS
-            if self.cleaned_ms is not None:
-                floor = max(floor, self.cleaned_ms + 1)
+        return start, end, floor
+
+    def query(self, query):
+        """Admin API: ``/logs/query`` -> ``{"hasMore", "startTime", "endTime", "logMessages"}``."""
+        start, end, floor = self._range(query)
         page = []
         has_more = False
         for rec in self._newest_first(start, end, floor, query):
@@ -542,12 +545,7 @@ class LogsArea(object):
 
     def walk(self, query):
         """Every record ``query`` selects ignoring paging, newest first (a generator)."""
-        now_ms = self._now_ms()
-        floor = now_ms - self.settings.max_log_file_age * _DAY_MS
-        if self.cleaned_ms is not None:
-            floor = max(floor, self.cleaned_ms + 1)
-        start = now_ms if query.start is None else query.start
-        end = query.end if query.end is not None else (self.started_ms if query.since_start else 0)
+        start, end, floor = self._range(query)
         return self._newest_first(start, end, floor, query)
 
 
