@@ -437,3 +437,34 @@ def test_a_million_records_are_not_materialised(make_sb, make_admin):
     assert body["logMessages"][-1]["time"] == oldest
     assert not hasattr(sb.site.logs, "_records")
     assert len(sb.site.logs._live) == 1  # only the sign-in is stored
+
+
+def test_log_records_pass_through_run_foreground_and_main(monkeypatch):
+    import io
+    import threading
+    from agsadmin_core.sandbox import __main__ as entry
+    from agsadmin_core.sandbox import run_foreground
+    out = io.StringIO()
+    stop = threading.Event()
+    thread = threading.Thread(target=run_foreground, kwargs={"out": out, "stop_event": stop,
+                                                             "log_records": 250})
+    thread.start()
+    try:
+        deadline = time.time() + 5
+        while "Log records" not in out.getvalue() and time.time() < deadline:
+            time.sleep(0.02)
+        admin_url = [line.split()[-1] for line in out.getvalue().splitlines()
+                     if "Admin URL" in line][0]
+        http = requests.Session()
+        token = http.post(admin_url + "/generateToken", data={
+            "username": DEMO_USER, "password": DEMO_PASSWORD, "f": "json"}).json()["token"]
+        body = http.post(admin_url + "/logs/query", data={
+            "token": token, "f": "json", "level": "DEBUG", "pageSize": 1000}).json()
+        http.close()
+        assert len(body["logMessages"]) == 251 and "250 synthetic" in out.getvalue()
+    finally:
+        stop.set()
+        thread.join(5)
+    seen = {}
+    monkeypatch.setattr(entry, "run_foreground", lambda **kw: seen.update(kw) or 0)
+    assert entry.main(["--log-records", "1000000"]) == 0 and seen["log_records"] == 1000000
