@@ -154,3 +154,9 @@ def connect(sandbox, fast_retry):
     yield factory
     for server in servers:
         server.close()
+
+
+def answers(sb, fragment):
+    """The envelope codes (None for a success) of the logged requests whose path ends with
+    ``fragment``, in order: how a test proves that an armed fault really fired."""
+    return [r["envelope_code"] for r in sb.requests if r["path"].endswith(fragment)]
