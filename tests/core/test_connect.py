@@ -111,7 +111,7 @@ def test_no_user_name_is_invalid_input(sandbox):
 
 def test_login_stores_a_given_password(sandbox, keyring_spy):
     result = login(canary(sandbox), password=CANARY_PASSWORD)
-    assert result == LoginResult(sandbox.url, CANARY_USER, result.version, "given", True)
+    assert result == LoginResult(sandbox.url, CANARY_USER, result.version, "given", True, None)
     assert result.version[:2] == (11, 3)
     assert keyring_spy.store == {(keyring_service(sandbox.admin_url), CANARY_USER):
                                  CANARY_PASSWORD}
