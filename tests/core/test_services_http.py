@@ -354,9 +354,11 @@ def test_journal_of_another_site_is_refused(sandbox, make_sandbox, connect, tmp_
 
 def test_without_a_report_resource_each_status_is_read(sandbox, connect):
     server = connect()
-    sandbox.faults.add("envelope", match="/report", code=404, times=1000,
-                       message="Could not find resource or operation 'report' on the system.")
+    missing = sandbox.faults.add("envelope", match="/report", code=404, times=1000,
+                                 message="Could not find resource or operation 'report' on "
+                                         "the system.")
     infos = server.services.list(patterns=["Maps/*"])
+    assert missing.fired >= 1 and set(answers(sandbox, "/report")) == set([404])
     assert infos and all((i.configured_state, i.realtime_state) ==
                          sandbox.site.service_state(i.ref) for i in infos)
     assert len(admin_calls(sandbox, "status")) == len(infos)
