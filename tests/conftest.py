@@ -69,14 +69,15 @@ def _sandbox(**options):
 class SandboxBaseline(object):
     """What a test may change on the shared sandbox beyond what ``Sandbox.reset()`` restores.
 
-    ``reset()`` reseeds the site (services, folders, tokens), disarms faults and clears the
-    request log. It leaves the clock's offset, the users and the site's and app's settings
-    (version, token lifetimes, latency...) as a test left them, so these are noted once and
-    put back here, in the fixture, rather than in the sandbox.
+    ``reset()`` reseeds every area of the site (services, folders, users, tokens, logs),
+    disarms faults and clears the request log. It leaves the clock's offset and the site's and
+    app's settings (version, token lifetimes, latency...) as a test left them, so these are
+    noted once and put back here, in the fixture, rather than in the sandbox.
     """
 
-    SITE = ("users", "token_minutes", "max_token_minutes", "settle_seconds", "service_op_ms",
-            "federated", "case_insensitive", "seed", "bulk_services", "version")
+    SITE = ("token_minutes", "max_token_minutes", "settle_seconds", "service_op_ms",
+            "federated", "case_insensitive", "catalog_requires_token", "seed", "bulk_services",
+            "unicode_names", "log_records", "version")
     APP = ("latency_ms", "op_latency_ms", "admin_token_endpoint")
 
     def __init__(self, sb):
