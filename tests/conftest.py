@@ -1,5 +1,6 @@
 """Fixtures shared by the whole suite: an isolated keyring, a clean environment, a sandbox."""
 
+import copy
 import os
 import sys
 
@@ -65,17 +66,59 @@ def _sandbox(**options):
     return Sandbox(users=users, **options).start()
 
 
-@pytest.fixture
-def sandbox():
-    """A fresh sandbox per test (its state is per instance), on a free loopback port."""
+class SandboxBaseline(object):
+    """What a test may change on the shared sandbox beyond what ``Sandbox.reset()`` restores.
+
+    ``reset()`` reseeds every area of the site (services, folders, users, tokens, logs),
+    disarms faults and clears the request log. It leaves the clock's offset and the site's and
+    app's settings (version, token lifetimes, latency...) as a test left them, so these are
+    noted once and put back here, in the fixture, rather than in the sandbox.
+    """
+
+    SITE = ("token_minutes", "max_token_minutes", "settle_seconds", "service_op_ms",
+            "federated", "case_insensitive", "catalog_requires_token", "seed", "bulk_services",
+            "unicode_names", "log_records", "version")
+    APP = ("latency_ms", "op_latency_ms", "admin_token_endpoint")
+
+    def __init__(self, sb):
+        self.site = dict((name, copy.deepcopy(getattr(sb.site, name))) for name in self.SITE)
+        self.app = dict((name, copy.deepcopy(getattr(sb.app, name))) for name in self.APP)
+
+    def restore(self, sb):
+        from agsadmin_core.sandbox.models import Clock
+        for name, value in self.site.items():
+            setattr(sb.site, name, copy.deepcopy(value))
+        for name, value in self.app.items():
+            setattr(sb.app, name, copy.deepcopy(value))
+        sb.site.clock = Clock()   # forget advance_clock(); tokens are reissued by reset()
+        sb.reset()
+
+
+@pytest.fixture(scope="session")
+def shared_sandbox():
+    """The one default sandbox of the run; use ``sandbox``, which resets it for each test."""
     sb = _sandbox()
-    yield sb
+    baseline = SandboxBaseline(sb)
+    yield sb, baseline
     sb.stop()
 
 
 @pytest.fixture
+def sandbox(shared_sandbox):
+    """The default sandbox (11.3, seeded, canary user), reset to its seeded state for this test.
+
+    One server serves the whole run, so tests do not pay a start and a stop each; a test that
+    needs other options (version, latency, federation...) takes ``make_sandbox`` instead.
+    """
+    sb, baseline = shared_sandbox
+    baseline.restore(sb)
+    yield sb
+    sb.faults.clear()   # nothing armed may fire at the next test's sign-in
+
+
+@pytest.fixture
 def make_sandbox():
-    """A factory for sandboxes with options (version, latency, federation...)."""
+    """A factory for fresh sandboxes with options (version, latency, federation...)."""
     started = []
 
     def factory(**options):
@@ -112,3 +155,9 @@ def connect(sandbox, fast_retry):
     yield factory
     for server in servers:
         server.close()
+
+
+def answers(sb, fragment):
+    """The envelope codes (None for a success) of the logged requests whose path ends with
+    ``fragment``, in order: how a test proves that an armed fault really fired."""
+    return [r["envelope_code"] for r in sb.requests if r["path"].endswith(fragment)]

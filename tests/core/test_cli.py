@@ -10,6 +10,7 @@ import pytest
 
 from agsadmin_core import cli
 from agsadmin_core._compat import to_text
+from agsadmin_core.session import RetryPolicy
 from tests.conftest import CANARY_PASSWORD, CANARY_USER, ROOT
 
 
@@ -120,9 +121,10 @@ def test_dry_run(sandbox, site):
 
 
 def test_some_services_failed_is_exit_1_with_every_result(sandbox, site):
-    sandbox.faults.add("lock", match="Maps/Parcels.MapServer/stop", times=100)
+    lock = sandbox.faults.add("lock", match="Maps/Parcels.MapServer/stop", times=100)
     result = run(*(site + ["stop", "Maps/*", "--no-batch"]))
     assert result.code == 1
+    assert lock.fired == RetryPolicy.lock_attempts   # the CLI retried before giving up
     assert "failed" in result.out and "Maps/Parcels.MapServer" in result.err
 
 

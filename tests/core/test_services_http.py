@@ -9,7 +9,7 @@ import pytest
 
 from agsadmin_core import Reporter
 from agsadmin_core.errors import BatchFailed, Cancelled, InvalidInput, NotFound
-from tests.conftest import CANARY_PASSWORD, CANARY_USER, ROOT
+from tests.conftest import CANARY_PASSWORD, CANARY_USER, ROOT, answers
 
 
 def admin_calls(sb, verb=None):
@@ -144,9 +144,14 @@ def test_one_request_per_service_on_10_1(make_sandbox, connect):
 
 def test_admin_lock_on_the_third_service_is_retried(sandbox, connect):
     server = connect()
-    sandbox.faults.add("lock", match="/stop", nth=3)
+    lock = sandbox.faults.add("lock", match="/stop", nth=3)
     results = server.services.stop(["Maps/*", "Editing/*"], batch=False, parallel=1)
     assert set(r.status for r in results) <= set(["ok", "skipped"])
+    # The third stop answered the lock once, and the same stop was sent again and succeeded.
+    assert lock.fired == 1
+    stops = [r for r in sandbox.requests if r["path"].endswith("/stop")]
+    assert stops[2]["envelope_code"] == 500
+    assert stops[3]["path"] == stops[2]["path"] and stops[3]["envelope_code"] is None
     for result in results:
         assert sandbox.site.service_state(result.service)[1] == "STOPPED"
 
@@ -154,10 +159,13 @@ def test_admin_lock_on_the_third_service_is_retried(sandbox, connect):
 def test_a_service_that_stays_locked_fails_alone_and_is_listed(sandbox, connect, tmp_path):
     server = connect()
     victim = "Maps/Parcels.MapServer"
-    sandbox.faults.add("lock", match=victim + "/stop", times=100)
+    lock = sandbox.faults.add("lock", match=victim + "/stop", times=100)
     journal = str(tmp_path / "j.json")
     with pytest.raises(BatchFailed) as info:
         server.services.stop(["Maps/*"], journal=journal, batch=False)
+    # Every try the retry policy allows was sent and answered the lock.
+    assert lock.fired == server.session.retry.lock_attempts
+    assert answers(sandbox, victim + "/stop") == [500] * lock.fired
     failed = info.value.failures
     assert [r.service for r in failed] == [victim]
     assert "another administrative operation" in failed[0].message
@@ -172,8 +180,8 @@ def test_a_service_that_stays_locked_fails_alone_and_is_listed(sandbox, connect,
 
 def test_a_refused_batch_is_redone_one_by_one(sandbox, connect):
     server = connect()
-    sandbox.faults.add("envelope", match="stopServices", code=500,
-                       message="Internal error in batch.")
+    refusal = sandbox.faults.add("envelope", match="stopServices", code=500,
+                                 message="Internal error in batch.")
     seen = []
 
     class Warnings(Reporter):
@@ -184,6 +192,7 @@ def test_a_refused_batch_is_redone_one_by_one(sandbox, connect):
     assert "failed" not in [r.status for r in results]
     assert seen and "Internal error in batch." in seen[0]
     assert admin_calls(sandbox, "stop")
+    assert refusal.fired == 1 and answers(sandbox, "/stopServices")[0] == 500
 
 
 def test_token_expiry_in_the_middle_of_a_50_service_stop(make_sandbox, connect):
@@ -193,6 +202,8 @@ def test_token_expiry_in_the_middle_of_a_50_service_stop(make_sandbox, connect):
     results = server.services.stop(["Bulk01/*"], batch=False, parallel=4)
     assert len(results) == 50 and set(r.status for r in results) == set(["ok"])
     assert len([r for r in sb.requests if r["path"].endswith("generateToken")]) >= 2
+    # The expiry really happened mid-run: some stop was refused with 498, then redone.
+    assert 498 in answers(sb, "/stop")
 
 
 def test_waits_until_the_state_really_changes(make_sandbox, connect):
@@ -312,12 +323,12 @@ def test_paused_restarts_even_when_the_block_fails(sandbox, connect, tmp_path):
 def test_paused_restarts_what_stopped_when_the_stop_partly_fails(sandbox, connect):
     server = connect()
     before = states(sandbox, sandbox.site.service_refs())
-    sandbox.faults.add("lock", match="Maps/Parcels.MapServer/stop", times=100)
+    lock = sandbox.faults.add("lock", match="Maps/Parcels.MapServer/stop", times=100)
     ran = []
     with pytest.raises(BatchFailed):
         with server.services.paused(["Maps/*"], batch=False):
             ran.append(True)
-    assert not ran
+    assert not ran and lock.fired == server.session.retry.lock_attempts
     assert states(sandbox, sandbox.site.service_refs()) == before
 
 
@@ -343,9 +354,11 @@ def test_journal_of_another_site_is_refused(sandbox, make_sandbox, connect, tmp_
 
 def test_without_a_report_resource_each_status_is_read(sandbox, connect):
     server = connect()
-    sandbox.faults.add("envelope", match="/report", code=404, times=1000,
-                       message="Could not find resource or operation 'report' on the system.")
+    missing = sandbox.faults.add("envelope", match="/report", code=404, times=1000,
+                                 message="Could not find resource or operation 'report' on "
+                                         "the system.")
     infos = server.services.list(patterns=["Maps/*"])
+    assert missing.fired >= 1 and set(answers(sandbox, "/report")) == set([404])
     assert infos and all((i.configured_state, i.realtime_state) ==
                          sandbox.site.service_state(i.ref) for i in infos)
     assert len(admin_calls(sandbox, "status")) == len(infos)

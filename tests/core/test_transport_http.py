@@ -8,7 +8,7 @@ import requests
 from agsadmin_core import Server
 from agsadmin_core.errors import AuthenticationFailed, ConnectionFailed, InvalidInput, \
     NotFound, NotJSON, RequestTimeout, ServerError, TLSError, TokenRejected
-from tests.conftest import CANARY_PASSWORD, CANARY_USER
+from tests.conftest import CANARY_PASSWORD, CANARY_USER, answers
 
 
 def token_requests(sb):
@@ -52,6 +52,8 @@ def test_token_expired_now_is_renewed_once_and_the_call_retried(sandbox, connect
     sandbox.faults.expire_tokens()
     assert server.services.list(patterns=["Maps/*"])
     assert len(token_requests(sandbox)) == 2
+    # The old token was really refused once (498) before the call was repeated.
+    assert answers(sandbox, "/services") == [None, 498, None]
 
 
 def test_token_expiry_by_the_server_clock(sandbox, connect):
@@ -60,6 +62,7 @@ def test_token_expiry_by_the_server_clock(sandbox, connect):
     sandbox.site.advance_clock(2 * 3600)
     assert server.services.list(patterns=["Maps/*"])
     assert len(token_requests(sandbox)) == 2
+    assert answers(sandbox, "/services") == [None, 498, None]
 
 
 def test_given_token_works_and_cannot_be_renewed(sandbox, fast_retry):
@@ -165,15 +168,20 @@ def test_other_envelope_is_server_error(sandbox, connect):
 
 def test_dropped_connection_is_retried_for_reads(sandbox, connect):
     server = connect()
-    sandbox.faults.add("drop", match="/report")
+    drop = sandbox.faults.add("drop", match="/report")
     assert server.services.list(patterns=["Maps/*"])
+    assert drop.fired == 1
+    # The dropped request got no answer (status None); the repeat was served.
+    reports = [r["status"] for r in sandbox.requests if r["path"].endswith("/report")]
+    assert reports == [None, 200]
 
 
 def test_dropped_connection_that_persists_is_reported(sandbox, connect):
     server = connect()
-    sandbox.faults.add("drop", match="/report", times=10)
+    drop = sandbox.faults.add("drop", match="/report", times=10)
     with pytest.raises(ConnectionFailed):
         server.services.list(patterns=["Maps/*"])
+    assert drop.fired == server.session.retry.connect_attempts
 
 
 def test_redirect_is_refused_with_a_hint(sandbox, connect):
