@@ -107,6 +107,9 @@ class Sandbox(object):
         server.close_connections()
         server.server_close()
         thread.join(10)
+        for model in self.site.area_models:
+            if hasattr(model, "close"):
+                model.close()   # e.g. the uploads area's temporary folder
 
     def __enter__(self):
         return self.start()

@@ -14,6 +14,10 @@ from collections import namedtuple
 from .models.logs import LogsArea
 from .models.services import ServicesArea
 from .routes import catalog, logs, services, site
+from .models.uploads import UploadsArea
+from .models.publishing import PublishingArea
+from .routes import uploads as uploads_routes
+from .routes import publishing as publishing_routes
 
 Area = namedtuple("Area", "name model routes")
 
@@ -22,6 +26,8 @@ AREAS = [
     Area("services", ServicesArea, services.ROUTES),
     Area("catalog", None, catalog.ROUTES),  # the REST view of the services model
     Area("logs", LogsArea, logs.ROUTES),
+    Area("uploads", UploadsArea, uploads_routes.ROUTES),
+    Area("publishing", PublishingArea, publishing_routes.ROUTES),  # System/PublishingTools jobs
 ]
 
 
