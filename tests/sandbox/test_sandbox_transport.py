@@ -105,7 +105,7 @@ def test_missing_things_are_the_404_envelope_naming_the_first_missing_segment(ad
 
 
 def test_real_but_unemulated_operations_say_so(admin):
-    for path in ("/exportSite", "/logs/countErrorReports", "/uploads/upload", "/services/types",
+    for path in ("/exportSite", "/logs/countErrorReports", "/services/types",
                  "/services/Maps/Parcels.MapServer/edit", "/services/Maps/editFolder"):
         body = admin.ok(path)
         assert body["status"] == "error" and body["code"] == 501, path
@@ -207,6 +207,6 @@ def test_main_parses_arguments(monkeypatch):
 
 
 def test_rest_services_are_not_emulated_in_the_rest_envelope(sb, admin):
-    url = sb.url + "/rest/services/System/PublishingTools/GPServer/Publish%20Service%20Definition/submitJob"
+    url = sb.url + "/rest/services/Maps/Parcels/MapServer/export"
     body = requests.post(url, data={"f": "json", "token": admin.default_token}).json()
     assert body["error"]["code"] == 501 and "not emulated" in body["error"]["message"]

@@ -1,5 +1,6 @@
-"""The publishing area's state and rules: ``System/PublishingTools`` jobs that turn an uploaded
-``.sd`` into a service. No HTTP.
+"""The publishing area: ``System/PublishingTools`` jobs that turn an uploaded ``.sd`` into a service.
+
+State and rules only, no HTTP.
 
 Sections refer to ``/work/shared/reference/admin-api-next.md`` (10: the GP service, submit,
 poll, effects; 12.5: what was never recorded). A job walks Submitted -> Executing ->

@@ -1,5 +1,6 @@
-"""The uploads area's state and rules: uploaded items, streamed to disk, and the service
-configuration inside an ``.sd``. No HTTP.
+"""The uploads area: uploaded items streamed to disk, and the service configuration of an ``.sd``.
+
+State and rules only, no HTTP.
 
 Sections refer to ``/work/shared/reference/admin-api-next.md`` (8: uploads, 9:
 ``serviceconfiguration.json``, 11: what an ``.sd`` is). Item files live in a temporary
@@ -9,13 +10,11 @@ layer spools them to disk), so a multi-GB upload never sits in memory here eithe
 
 from __future__ import absolute_import, unicode_literals
 
-import atexit
 import json
 import os
 import shutil
 import tempfile
 import threading
-import uuid
 from collections import OrderedDict
 
 from .. import envelopes as errors
@@ -105,7 +104,6 @@ class UploadsArea(object):
         with self._lock:
             self._remove_root()
             self.root = tempfile.mkdtemp(prefix="agsadmin-sandbox-uploads-")
-            atexit.register(shutil.rmtree, self.root, True)
             self.items = OrderedDict()
             self.whitelist = list(DEFAULT_WHITELIST)
             self.committed_bytes = 0
@@ -131,7 +129,9 @@ class UploadsArea(object):
         extension = name.rpartition(".")[2].lower() if "." in name else ""
         if extension not in [e.lower() for e in self.whitelist]:
             raise UploadNotAllowed(name, self.whitelist)
-        item_id = "i" + str(uuid.UUID(int=self.site.random.getrandbits(128), version=4))
+        digits = "%032x" % self.site.random.getrandbits(128)
+        item_id = "i%s-%s-4%s-a%s-%s" % (digits[:8], digits[8:12], digits[13:16], digits[17:20],
+                                         digits[20:])   # "i" + a lower-case uuid4 (-next 8.2)
         folder = os.path.join(self.root, item_id)
         os.makedirs(folder)
         item = Item(item_id, name, description or None, folder,
@@ -240,8 +240,10 @@ class UploadsArea(object):
         return OrderedDict([("status", "success")])
 
     def consume(self, item_id):
-        """Remove an item a publishing job used ("the service definition file is deleted
-        from the server", -next 10.4), quietly when it is already gone."""
+        """Remove an item a publishing job used, quietly when it is already gone.
+
+        The doc says "the service definition file is deleted from the server" (-next 10.4).
+        """
         with self._lock:
             item = self.items.pop(item_id, None)
         if item is not None:
