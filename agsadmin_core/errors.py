@@ -25,6 +25,8 @@ CLI_WORDS = {
     "raise_timeout": "raise the limit with --timeout",
     "allow_http": "pass --allow-http",
     "give_user": "give --user NAME or a connection file",
+    "overwrite": "pass --overwrite",
+    "start_publishing": "start it with 'agsadmin start System/PublishingTools.GPServer'",
     "skip_keyring": "run login with --no-keyring (add --save FILE to write the connection "
                     "file)",
 }
@@ -176,6 +178,31 @@ class BatchFailed(AdminError):
     @property
     def failures(self):
         return [r for r in self.results if r.status == "failed"]
+
+
+class ServiceExists(InvalidInput):
+    """Publishing would replace a service that exists, and replacing was not asked for."""
+
+    default_hint = "To replace it, {overwrite}; or publish under another name or folder."
+
+
+class PublishingUnavailable(ServerError):
+    """The server cannot take a publishing job now: System/PublishingTools is stopped, or
+    none of its instances was free."""
+
+
+class PublishFailed(ServerError):
+    """A publishing job ended without a service. ``messages`` holds every job message (the
+    ``ERROR 00xxxx`` codes are what to search for), ``job_id`` the job, ``status`` its end
+    state (``esriJobFailed``, ``esriJobTimedOut``, ``esriJobCancelled``...)."""
+
+    default_hint = ("Search for the ERROR codes of the job's messages; the site's log "
+                    "(source System/PublishingTools.GPServer) has more.")
+
+    def __init__(self, message, job_id=None, status=None, **kwargs):
+        ServerError.__init__(self, message, **kwargs)
+        self.job_id = job_id
+        self.status = status
 
 
 # The server's "being configured by another administrative operation" and "another

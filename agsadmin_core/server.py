@@ -9,6 +9,7 @@ when a connection is made, so importing the package stays cheap for the toolbox.
 from .connect import open_server
 from .connection import ConnectionInfo
 from .services import ServicesManager
+from .uploads import UploadsManager
 
 
 class Server(object):
@@ -22,6 +23,7 @@ class Server(object):
     def __init__(self, session):
         self.session = session
         self.services = ServicesManager(session)
+        self.uploads = UploadsManager(session)
 
     @classmethod
     def connect(cls, url, username=None, password=None, token=None, portal_url=None,
@@ -66,6 +68,33 @@ class Server(object):
 
     def close(self):
         self.session.close()
+
+    def publish_sd(self, path, folder=None, service_name=None, overwrite=False, start=True,
+                   part_size=None, reporter=None, timeout=None, description=None):
+        """Publish the service definition ``path`` and return a
+        :class:`~agsadmin_core.publishing.PublishResult` (the service and its REST URL).
+
+        The file is checked first (exists, 7-Zip, has a service configuration), uploaded
+        (in parts of ``part_size`` bytes when given or when above 50 MB), its configuration
+        read back and given ``folder`` (created when missing) and ``service_name``; an
+        existing service of that name is refused unless ``overwrite`` (then it is stopped,
+        replaced, and started again if publishing fails). The
+        ``System/PublishingTools`` job is followed to its end with its messages and progress
+        on ``reporter``; ``start=False`` leaves the new service stopped. The uploaded item
+        is deleted afterwards, also on failure.
+
+        Raises:
+            InvalidInput: not an ``.sd``, a bad name (nothing was sent).
+            ServiceExists: the service exists and ``overwrite`` is False.
+            PublishingUnavailable: PublishingTools is stopped or has no free instance.
+            PublishFailed: the job ended without a service; ``messages`` has all of its.
+            Cancelled: ``reporter.cancelled()`` said so (upload stopped or job cancelled).
+        """
+        from .publishing import JOB_TIMEOUT, Publisher
+        publisher = Publisher(self.session, self.services, self.uploads, reporter)
+        return publisher.publish(path, folder=folder, service_name=service_name,
+                                 overwrite=overwrite, start=start, part_size=part_size,
+                                 timeout=timeout or JOB_TIMEOUT, description=description)
 
     @property
     def url(self):

@@ -229,6 +229,19 @@ class AdminSession(object):
         return self._send(self.admin_url(path), params, operation or _last_segment(path),
                           service, timeout, safe_to_repeat, files=files, progress=progress)
 
+    def rest_url(self, path):
+        """The REST URL of ``path`` under ``<site>/rest`` (segments %-encoded, '/' kept)."""
+        return "%s/%s" % (self.urls.rest, quote(path.strip("/"), safe="/"))
+
+    def call_rest(self, path, params=None, operation=None, service=None, timeout=None,
+                  safe_to_repeat=False):
+        """POST a call to the REST side of the site (``<site>/rest/<path>``), e.g. a GP
+        service's ``submitJob`` or job status, through the same send path as :meth:`call`:
+        the token in the body, its renewal, the retries that are safe, and both error
+        envelopes (the REST one is ``{"error": {...}}``)."""
+        return self._send(self.rest_url(path), params, operation or _last_segment(path),
+                          service, timeout, safe_to_repeat)
+
     def download(self, path_or_url, dest, params=None, operation="download", timeout=None,
                  check=None, progress=None):
         """Stream a file the server offers (a site backup...) to ``dest``, atomically.
