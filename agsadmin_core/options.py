@@ -98,6 +98,26 @@ PARALLEL = Option("parallel", ["--parallel"], kind=int, default=4, minimum=1, ma
 NO_BATCH = Option("no_batch", ["--no-batch"], kind=bool, default=False,
                   help="never use the server's batch operation (stopServices...)")
 
+# -- publishing -----------------------------------------------------------------------------
+
+PUBLISH_FOLDER = Option("folder", ["--folder"], metavar="F",
+                        help="publish into this folder (created when missing); default: the "
+                             "folder the .sd names")
+SERVICE_NAME = Option("service_name", ["--name"], metavar="N",
+                      help="publish under this service name; default: the name the .sd gives")
+OVERWRITE = Option("overwrite", ["--overwrite"], kind=bool, default=False,
+                   help="replace a service of that name (it is stopped first, and started "
+                        "again if publishing fails)")
+NO_START = Option("no_start", ["--no-start"], kind=bool, default=False,
+                  help="leave the new service stopped")
+PART_SIZE = Option("part_size", ["--part-size"], kind=float, default=None, minimum=1,
+                   maximum=2048, metavar="MB",
+                   help="upload in parts of this many MB (default: in one request up to "
+                        "50 MB, in 50 MB parts above)")
+JOB_TIMEOUT = Option("job_timeout", ["--job-timeout"], kind=float, default=3600.0, minimum=1,
+                     maximum=86400, metavar="S",
+                     help="seconds to follow the publishing job (default 3600)")
+
 # -- output ---------------------------------------------------------------------------------
 
 JSON = Option("json", ["--json"], kind=bool, default=False,

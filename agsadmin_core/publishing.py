@@ -247,8 +247,12 @@ class Publisher(object):
                                        % status.status.replace("esriJob", "").lower())
             return status
 
-        waited = wait_until(poll, lambda s: not s.running, timeout, first_pause=0.2,
-                            max_pause=5.0, cancelled=self.reporter.cancelled)
+        try:
+            waited = wait_until(poll, lambda s: not s.running, timeout, first_pause=0.2,
+                                max_pause=5.0, cancelled=self.reporter.cancelled)
+        except KeyboardInterrupt:   # Ctrl-C in a shell: the job should not run on unseen
+            self._cancel_job(job_id)
+            raise
         status = waited.value
         if waited.cancelled:
             self._cancel_job(job_id)
