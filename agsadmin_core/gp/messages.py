@@ -24,6 +24,8 @@ TOOLBOX_WORDS = {
     "raise_timeout": "raise the Timeout with Create Connection File",
     "allow_http": "check Allow HTTP in Create Connection File",
     "give_user": "give a user name",
+    "overwrite": "check Overwrite",
+    "start_publishing": "start System/PublishingTools.GPServer with the Start Services tool",
     "skip_keyring": "leave the Password empty and keep AGSADMIN_PASSWORD set: the connection "
                     "file is then written without storing anything",
 }
