@@ -67,7 +67,7 @@ def test_a_failed_job_exits_1_with_its_error_codes(site, sandbox, sd):
     assert "Traceback" not in result.err
 
 
-def test_bad_part_size_is_a_usage_error(site, sd, capsys):
+def test_bad_part_size_is_a_usage_error(site, sd):
     result = run(*site + ["publish", sd, "--part-size", "0"])
     assert result.code == 2
-    assert "--part-size: must be between 1 and 2048" in capsys.readouterr().err
+    assert "--part-size: must be between 1 and 2048" in result.err
