@@ -171,6 +171,12 @@ _DEFINITIONS = {
                          default=False),
     "timeout": _Param("timeout", "Timeout (seconds)", "GPLong", category=_NETWORK,
                       default=60, value_range=[1, 3600]),
+    # Publish Service Definition
+    "sd_file": _Param("sd_file", "Service Definition File", "DEFile", "Required",
+                      file_types=["sd"]),
+    "service_name": _Param("service_name", "Service Name", "GPString"),
+    "overwrite": _Param("overwrite", "Overwrite Existing Service", "GPBoolean", default=False),
+    "service_url": _Param("service_url", "Service URL", "GPString", "Derived"),
 }
 
 
@@ -345,7 +351,7 @@ class _AdminTool(object):
         param = p["connection_file"]
         path = _text(param)
         findings = []
-        services = _values(p["services"])
+        services = _values(p["services"]) if "services" in p else []
         if not (path or services):
             return findings   # an empty dialog: nothing to import, nothing to say
         helpers = _helpers()
@@ -485,6 +491,23 @@ class StartServices(_AdminTool):
             journal.isInputValueDerived(), journal.hasError(), _text(p["connection_file"]))
 
 
+class PublishServiceDefinition(_AdminTool):
+    """Publish a service definition (.sd) file: upload it, run the server's publishing job,
+    give the new service's URL."""
+
+    PARAMETERS = ("connection_file", "sd_file", "folder", "service_name", "overwrite",
+                  "service_url")
+    RUN = "publish_service_definition"
+    category = "Publishing"
+
+    def __init__(self):
+        self.label = "Publish Service Definition"
+        self.description = ("Uploads a service definition (.sd) file, in parts when it is "
+                            "large, runs the server's Publish Service Definition job, and "
+                            "gives the new service's REST URL. The uploaded file is deleted "
+                            "from the server afterwards, also when publishing fails.")
+
+
 def _default_output(param, workspace, name):
     """Fill an empty output with ``name`` in ``workspace`` (made unique if it exists)."""
     if _text(param) is None:
@@ -501,4 +524,5 @@ class Toolbox(object):
         self.description = ("Administer ArcGIS Server: connection files with the password in "
                             "the OS keyring, list services, and stop and restart them around "
                             "a data load with a journal that survives a failure.")
-        self.tools = [CreateConnectionFile, ListServices, StopServices, StartServices]
+        self.tools = [CreateConnectionFile, ListServices, StopServices, StartServices,
+                      PublishServiceDefinition]

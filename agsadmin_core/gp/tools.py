@@ -10,6 +10,7 @@ describes the outcome from the result it holds in memory.
 import os
 
 from ..errors import Cancelled, InvalidInput
+from ..reporter import Reporter
 from . import messages
 from .messages import INFO, RESTART_WITH_JOURNAL
 from .tables import Field, write_table
@@ -265,3 +266,55 @@ def start_services(run):
     run.reporter.lines(messages.result_lines(result))
     run.reporter.info(messages.summary_line(result))
     run.set("started", True)
+
+
+# -- Publish Service Definition ----------------------------------------------------------------
+
+
+class PercentReporter(Reporter):
+    """The publish step's progress (upload bytes, then the job's percent) as a 0-100
+    progressor, moved only when the whole percent changes; the rest goes to ``reporter``."""
+
+    def __init__(self, reporter):
+        self._reporter = reporter
+        self._last = None
+
+    def info(self, text):
+        self._reporter.info(text)
+
+    def warning(self, text):
+        self._reporter.warning(text)
+
+    def progress(self, done, total, label):
+        percent = int(done * 100 // total) if total else 100
+        if (percent, label.split(":")[0]) != self._last:
+            self._last = (percent, label.split(":")[0])
+            self._reporter.progress(percent, 100, label)
+
+    def cancelled(self):
+        return self._reporter.cancelled()
+
+
+def publish_service_definition(run):
+    """Publish an .sd: upload (the progressor follows it), the publishing job (its messages
+    as they arrive); outputs the new service's REST URL. A cancel stops the upload or asks
+    the server to cancel the job."""
+    path = run.text("sd_file")
+    run.set("service_url", "")
+    server = run.connect()
+    try:
+        run.reporter.status("Publishing %s..." % os.path.basename(path or ""))
+        result = server.publish_sd(path, folder=run.text("folder"),
+                                   service_name=run.text("service_name"),
+                                   overwrite=run.flag("overwrite"),
+                                   reporter=PercentReporter(run.reporter))
+    except Cancelled as exc:
+        run.reporter.lines(messages.cancel_lines(exc))
+        return
+    finally:
+        server.close()
+    run.set("service_url", result.url)
+    run.reporter.info("%s %s (%s): %s" % ("Replaced" if result.replaced else "Published",
+                                          result.service,
+                                          "started" if result.started else "stopped",
+                                          result.url))

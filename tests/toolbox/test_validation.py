@@ -31,6 +31,9 @@ def test_opening_every_dialog_is_offline(tbx, no_network):
 
 def test_validating_values_is_offline(tbx, offline_conn, tmp_path, no_network):
     journal = os.path.join(str(tmp_path), "j.json")
+    sd_file = os.path.join(str(tmp_path), "Parcels.sd")
+    with io.open(sd_file, "wb") as handle:
+        handle.write(b"7z")
     conn = offline_conn
     edits = {
         "CreateConnectionFile": [("server_url", "https://gis.example.com:6443/arcgis"),
@@ -41,6 +44,8 @@ def test_validating_values_is_offline(tbx, offline_conn, tmp_path, no_network):
         "StopServices": [("services", ["Maps/*"]), ("connection_file", conn),
                          ("journal", journal)],
         "StartServices": [("folder", "Maps"), ("connection_file", conn)],
+        "PublishServiceDefinition": [("connection_file", conn), ("sd_file", sd_file),
+                                     ("folder", "Maps"), ("overwrite", True)],
     }
     for tool in TOOLS:
         params = gp.validate(tbx, tool, edits=edits[tool])
