@@ -16,6 +16,7 @@ from ._compat import ensure_bytes, ensure_text
 
 MEMORY_LIMIT = 8 * 1024 * 1024  # above this a body (or a part) is spooled to disk
 CHUNK = 64 * 1024
+STREAM_CHUNK = 1024 * 1024   # multipart uploads are parsed from the socket in these pieces
 
 
 def _spool(memory_limit):
@@ -78,6 +79,60 @@ def read_body(rfile, headers, memory_limit=MEMORY_LIMIT):
         return body
     _copy(rfile, body, int(headers.get("Content-Length") or 0))
     return body
+
+
+class ParsedBody(object):
+    """A multipart body split into parts while it arrived (:func:`read_multipart`): the
+    bytes live only in the parts' spooled files, never a second time as a whole body."""
+
+    spooled = True
+
+    def __init__(self, parts, size, memory_limit=MEMORY_LIMIT):
+        self.parts = parts
+        self.size = size
+        self.memory_limit = memory_limit
+
+    def read(self):
+        return b""   # the whole body was not kept; read the parts
+
+    def chunks(self, size=CHUNK):
+        return iter(())
+
+    def close(self):
+        for part in self.parts:
+            part.close()
+
+
+def read_multipart(rfile, headers, boundary, memory_limit=MEMORY_LIMIT):
+    """Read a multipart body and split it into parts as it arrives (one pass to disk for a
+    file part, instead of the body first and the part again). The whole body is consumed, so
+    keep-alive stays in step."""
+    count = [0]
+
+    def pieces():
+        if (headers.get("Transfer-Encoding") or "").lower() == "chunked":
+            whole = read_body(rfile, headers, memory_limit)   # rare: the ordinary way
+            try:
+                for piece in whole.chunks(STREAM_CHUNK):
+                    count[0] += len(piece)
+                    yield piece
+            finally:
+                whole.close()
+            return
+        left = int(headers.get("Content-Length") or 0)
+        while left > 0:
+            piece = rfile.read(min(STREAM_CHUNK, left))
+            if not piece:
+                return   # the client went away; what arrived is all there is
+            left -= len(piece)
+            count[0] += len(piece)
+            yield piece
+
+    stream = pieces()
+    parts = parse_multipart(stream, boundary, memory_limit)
+    for _ in stream:
+        pass   # an epilogue after the closing delimiter
+    return ParsedBody(parts, count[0], memory_limit)
 
 
 def _copy(rfile, body, length):

@@ -23,6 +23,9 @@ from .models import logs
 from ._compat import BaseHTTPRequestHandler, HTTPServer, ThreadingMixIn, native_str
 from .routing import ADMIN, Router, coverage_markdown as _coverage, family
 
+# Requests whose multipart body is split as it arrives: the uploads area's file operations.
+STREAMED_UPLOADS = re.compile(r"/admin/uploads/(upload|[^/?]+/uploadPart)(\?|$)", re.I)
+
 TITLES = {ADMIN: "ArcGIS Server Administrator Directory", "rest": "ArcGIS REST Services Directory"}
 
 
@@ -176,7 +179,7 @@ class Handler(BaseHTTPRequestHandler):
             self.server.track(self.connection, False)
 
     def _serve(self):
-        body = bodies.read_body(self.rfile, self.headers, self.server.memory_limit)
+        body = self._read_body()
         req = wire.Request(self.command, self.path, self.headers, body, self.client_address[0])
         try:
             response = self.server.app.handle(req)
@@ -197,6 +200,16 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(response.body)
+
+    def _read_body(self):
+        """The request body: spooled whole, or, for a multipart upload, split into its parts
+        as it arrives (a multi-GB .sd is then written to disk once, not twice)."""
+        limit = self.server.memory_limit
+        ctype = self.headers.get("Content-Type") or ""
+        boundary = bodies.boundary_of(ctype) if ctype.lower().startswith("multipart/") else None
+        if boundary and STREAMED_UPLOADS.search(self.path):
+            return bodies.read_multipart(self.rfile, self.headers, boundary, limit)
+        return bodies.read_body(self.rfile, self.headers, limit)
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _serve
 

@@ -48,7 +48,7 @@ class Request(object):
         # Names may be %-encoded (spaces as %20, section 10); decode once here.
         self.path = unquote_text(self.raw_path)
         self.query = parse_qsl_text(parts.query) if parts.query else []
-        if body is not None and not isinstance(body, bodies.Body):
+        if body is not None and not isinstance(body, (bodies.Body, bodies.ParsedBody)):
             raw, body = body, bodies.Body()
             body.write(ensure_bytes(raw))
         self.body = body
@@ -144,6 +144,9 @@ def parse_form(content_type, body):
     if body is None or not body.size:
         return [], []
     ctype = (content_type or "").lower()
+    if isinstance(body, bodies.ParsedBody):   # split while it arrived
+        return [(p.name, ensure_text(p.read())) for p in body.parts if p.filename is None], \
+            body.parts
     if ctype.startswith("multipart/form-data"):
         boundary = bodies.boundary_of(content_type)
         if not boundary:

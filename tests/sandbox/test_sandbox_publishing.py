@@ -286,3 +286,29 @@ def test_header_token_as_arc_sends_it(admin, sd):
                              data={"f": "json", "in_sdp_id": item_id},
                              headers={"X-Esri-Authorization": "Bearer " + admin.default_token})
     assert answer.json()["jobStatus"] == "esriJobSubmitted"
+
+
+def _part(admin, item_id, number, data):
+    return admin.http.post(admin.sb.admin_url + "/uploads/%s/uploadPart" % item_id,
+                           data={"f": "json", "token": admin.default_token,
+                                 "partNumber": str(number)},
+                           files={"partFile": ("blob", data)}).json()
+
+
+def test_parts_sent_again_or_out_of_order_are_joined_right(admin):
+    item = admin.ok("/uploads/register", itemName="Mixed.txt")["item"]["itemID"]
+    big = os.urandom(9 * 1024 * 1024)   # above the memory limit: a part spooled to disk
+    for number, data in ((1, b"a" * 10), (2, b"stale"), (2, big), (4, b"d"), (3, b"c")):
+        assert _part(admin, item, number, data) == {"status": "success"}
+    assert admin.ok("/uploads/%s/parts" % item) == {"parts": [1, 2, 3, 4]}
+    assert admin.ok("/uploads/%s/commit" % item)["status"] == "success"
+    with open(admin.sb.site.uploads.get(item).path, "rb") as handle:
+        assert handle.read() == b"a" * 10 + big + b"c" + b"d"
+
+
+def test_a_streamed_upload_keeps_the_connection_in_step(admin, sd):
+    # Two uploads and a plain call on one keep-alive connection: each body was read whole.
+    first = upload(admin, sd)["item"]["itemID"]
+    second = upload(admin, sd)["item"]["itemID"]
+    assert first != second
+    assert sorted(i["itemID"] for i in admin.ok("/uploads")["items"]) == sorted([first, second])

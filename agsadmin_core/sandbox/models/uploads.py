@@ -59,7 +59,11 @@ class Item(object):
         self.folder = folder        # the item's own folder under arcgisuploads
         self.date = now_ms
         self.committed = committed
-        self.parts = {}             # part number -> file path
+        self.parts = {}             # part number -> file path (None: in the assembly)
+        # Parts that arrive in order are appended to one file, which commit then only
+        # renames: [(number, offset, length)] in that file.
+        self.assembly = os.path.join(folder, "assembly.part")
+        self.assembled = []
         self.path = os.path.join(folder, name)
         self.service_name = ""
 
@@ -182,6 +186,11 @@ class UploadsArea(object):
         if item.committed:
             raise UploadRefused("The item '%s' is already committed; no more parts can be "
                                 "uploaded." % item.item_id)
+        with self._part_lock:
+            if self._append(item, number, part):
+                with self._lock:
+                    item.parts[number] = None
+                return OrderedDict([("status", "success")])
         path = os.path.join(item.folder, "part-%06d" % number)
         part.save(path + ".tmp")
         if os.path.exists(path):
@@ -190,6 +199,23 @@ class UploadsArea(object):
         with self._lock:
             item.parts[number] = path
         return OrderedDict([("status", "success")])
+
+    def _append(self, item, number, part):
+        """Append the next part in order (or the last one again) to the item's assembly."""
+        if item.assembled and item.assembled[-1][0] == number:
+            offset = item.assembled.pop()[1]   # the last part sent again: replace it
+        elif number == len(item.assembled) + 1 and not [n for n, p in item.parts.items()
+                                                        if p is not None]:
+            offset = item.assembled[-1][1] + item.assembled[-1][2] if item.assembled else 0
+        else:
+            return False
+        with open(item.assembly, "ab") as out:
+            out.truncate(offset)
+            out.seek(offset)
+            _copy_part(part, out)
+            length = out.tell() - offset
+        item.assembled.append((number, offset, length))
+        return True
 
     def parts(self, item_id):
         """``uploads/<id>/parts``: the part numbers received, ascending."""
@@ -208,16 +234,27 @@ class UploadsArea(object):
             # assumption: unrecorded text (-next 12.1).
             raise UploadRefused("Committing the item '%s' failed. Missing parts: %s."
                                 % (item.item_id, ", ".join(str(n) for n in missing) or "all"))
-        with open(item.path + ".tmp", "wb") as out:
-            for number in order:
-                with open(item.parts[number], "rb") as source:
-                    shutil.copyfileobj(source, out, _COPY_BLOCK)
-        os.rename(item.path + ".tmp", item.path)
-        for path in item.parts.values():
-            if os.path.exists(path):
+        if order == [n for n, _, _ in item.assembled]:
+            os.rename(item.assembly, item.path)   # every part in order: nothing to copy
+        else:
+            ranges = dict((n, (o, l)) for n, o, l in item.assembled)
+            with open(item.path + ".tmp", "wb") as out:
+                for number in order:
+                    if item.parts[number] is None:
+                        offset, length = ranges[number]
+                        with open(item.assembly, "rb") as source:
+                            source.seek(offset)
+                            _copy_range(source, out, length)
+                    else:
+                        with open(item.parts[number], "rb") as source:
+                            shutil.copyfileobj(source, out, _COPY_BLOCK)
+            os.rename(item.path + ".tmp", item.path)
+        for path in list(item.parts.values()) + [item.assembly]:
+            if path and os.path.exists(path):
                 os.remove(path)
         with self._lock:
             item.parts = {}
+            item.assembled = []
             item.committed = True
             self.committed_bytes += item.size
         return OrderedDict([("status", "success"), ("item", item.to_json())])
@@ -284,6 +321,41 @@ def read_service_configuration(path, name):
     if not isinstance(config, dict) or not isinstance(config.get("service"), dict):
         raise UploadRefused("The %s of '%s' has no service." % (CONFIG_NAME, name))
     return config
+
+
+def _copy_part(part, out):
+    """Append a part's bytes to ``out``: in the kernel (``os.sendfile``) when the part is on
+    disk and the platform has it, else block by block."""
+    source = part.open()
+    if getattr(part.file, "_rolled", False) and hasattr(os, "sendfile"):
+        out.flush()
+        start = out.tell()
+        try:
+            size = os.fstat(source.fileno()).st_size
+            sent = 0
+            while sent < size:
+                done = os.sendfile(out.fileno(), source.fileno(), sent, size - sent)
+                if not done:
+                    break
+                sent += done
+            out.seek(0, os.SEEK_END)
+            if sent == size:
+                return
+        except OSError:
+            pass   # not supported between these files: fall back
+        out.truncate(start)
+        out.seek(start)
+        source.seek(0)
+    shutil.copyfileobj(source, out, _COPY_BLOCK)
+
+
+def _copy_range(source, out, length):
+    while length > 0:
+        block = source.read(min(_COPY_BLOCK, length))
+        if not block:
+            break
+        out.write(block)
+        length -= len(block)
 
 
 def _part_order(parts):
