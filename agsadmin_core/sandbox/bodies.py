@@ -9,6 +9,7 @@ handed to handlers as a ``Part`` (file-like access, ``save`` to a path).
 
 from __future__ import absolute_import, unicode_literals
 
+import os
 import shutil
 import tempfile
 
@@ -103,10 +104,11 @@ class ParsedBody(object):
             part.close()
 
 
-def read_multipart(rfile, headers, boundary, memory_limit=MEMORY_LIMIT):
+def read_multipart(rfile, headers, boundary, memory_limit=MEMORY_LIMIT, file_dir=None):
     """Read a multipart body and split it into parts as it arrives (one pass to disk for a
     file part, instead of the body first and the part again). The whole body is consumed, so
-    keep-alive stays in step."""
+    keep-alive stays in step. With ``file_dir``, file parts are written to named files there
+    (:class:`FilePart`), which a handler may ``claim`` (rename) instead of copying."""
     count = [0]
 
     def pieces():
@@ -129,7 +131,7 @@ def read_multipart(rfile, headers, boundary, memory_limit=MEMORY_LIMIT):
             yield piece
 
     stream = pieces()
-    parts = parse_multipart(stream, boundary, memory_limit)
+    parts = parse_multipart(stream, boundary, memory_limit, file_dir)
     for _ in stream:
         pass   # an epilogue after the closing delimiter
     return ParsedBody(parts, count[0], memory_limit)
@@ -179,6 +181,33 @@ class Part(object):
         self.file.close()
 
 
+class FilePart(Part):
+    """A file part written straight to a named file in ``folder``: ``claim(path)`` moves it to
+    ``path`` (a rename, no copy); an unclaimed one is deleted on ``close``."""
+
+    def __init__(self, name, filename, content_type, folder):
+        self.name = name
+        self.filename = filename
+        self.content_type = content_type
+        fd, self.path = tempfile.mkstemp(prefix=".part-", dir=folder)
+        self.file = os.fdopen(fd, "w+b")
+        self.size = 0
+        self.claimed = False
+
+    def claim(self, path):
+        """Give the file the name ``path`` and stop managing it; return ``path``."""
+        self.file.close()
+        os.rename(self.path, path)
+        self.claimed = True
+        return path
+
+    def close(self):
+        if not self.file.closed:
+            self.file.close()
+        if not self.claimed and os.path.exists(self.path):
+            os.remove(self.path)
+
+
 def boundary_of(content_type):
     """The multipart boundary named in a Content-Type header, or None."""
     for piece in (content_type or "").split(";"):
@@ -206,7 +235,7 @@ def _disposition(head):
     return name, filename, ctype
 
 
-def parse_multipart(chunks, boundary, memory_limit=MEMORY_LIMIT):
+def parse_multipart(chunks, boundary, memory_limit=MEMORY_LIMIT, file_dir=None):
     """Split a multipart body given as an iterable of byte chunks into ``Part`` objects.
 
     Streaming: at most one chunk plus a delimiter is held in memory, whatever
@@ -236,7 +265,9 @@ def parse_multipart(chunks, boundary, memory_limit=MEMORY_LIMIT):
             i = buf.find(b"\r\n\r\n")
             if i >= 0:
                 name, filename, ctype = _disposition(buf[:i])
-                part = Part(name, filename, ctype, memory_limit)
+                part = FilePart(name, filename, ctype, file_dir) \
+                    if file_dir and filename is not None else \
+                    Part(name, filename, ctype, memory_limit)
                 buf, state = buf[i + 4:], "content"
                 continue
         elif state == "content":
@@ -255,6 +286,14 @@ def parse_multipart(chunks, boundary, memory_limit=MEMORY_LIMIT):
         piece = next(source, None)
         if piece is None:
             exhausted = True
+        elif state == "content" and len(buf) < len(delim) and len(piece) > len(delim) and \
+                (buf + piece[:len(delim)]).find(delim) < 0 and piece.find(delim) < 0:
+            # Fast path inside a large part: no delimiter in the tail and this piece, so
+            # write them as they are (one copy of the piece, not three) and keep a new tail.
+            keep = len(delim) - 1
+            part.write(buf)
+            part.write(piece[:-keep])
+            buf = piece[-keep:]
         else:
             buf += piece
     if part is not None:  # a body cut short: keep what arrived

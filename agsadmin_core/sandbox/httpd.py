@@ -208,7 +208,9 @@ class Handler(BaseHTTPRequestHandler):
         ctype = self.headers.get("Content-Type") or ""
         boundary = bodies.boundary_of(ctype) if ctype.lower().startswith("multipart/") else None
         if boundary and STREAMED_UPLOADS.search(self.path):
-            return bodies.read_multipart(self.rfile, self.headers, boundary, limit)
+            uploads = getattr(self.server.app.site, "uploads", None)
+            return bodies.read_multipart(self.rfile, self.headers, boundary, limit,
+                                         getattr(uploads, "root", None))
         return bodies.read_body(self.rfile, self.headers, limit)
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _serve

@@ -160,8 +160,11 @@ class Archive(object):
     """
 
     def __init__(self, path):
+        # ``path`` is a file name, or a callable that opens the archive (a multi-part upload
+        # is read as one file without being joined on disk).
         self.path = path
-        with open(path, "rb") as handle:
+        self._open = path if callable(path) else (lambda: open(path, "rb"))
+        with self._open() as handle:
             start = handle.read(32)
             if len(start) < 32 or start[:6] != SIGNATURE:
                 raise BadArchive("it is not a 7-Zip archive (no 7z signature)")
@@ -426,7 +429,7 @@ class Archive(object):
         start = 32 + streams.pack_pos + sum(streams.pack_sizes[:folder.first_pack])
         packed_size = streams.pack_sizes[folder.first_pack]
         chain = _chain(folder)
-        with open(self.path, "rb") as handle:
+        with self._open() as handle:
             handle.seek(start)
             raw = _read_range(handle, packed_size)
             if chain is None:

@@ -177,8 +177,8 @@ def test_parts_are_joined_in_order_and_read_back(quick_jobs, connect, tmp_path):
     assert server.uploads.service_configuration(item.item_id)["service"]["serviceName"] == \
         "Joined"
     with open(path, "rb") as handle:
-        assert open(os.path.join(quick_jobs.site.uploads.get(item.item_id).path),
-                    "rb").read() == handle.read()
+        with quick_jobs.site.uploads.get(item.item_id).open() as stored:
+            assert stored.read() == handle.read()
     assert [i.item_id for i in server.uploads.items()] == [item.item_id]
     assert server.uploads.item(item.item_id).name == "Big.sd"
     server.uploads.delete(item.item_id)

@@ -148,8 +148,8 @@ def test_chunked_upload_commits_parts_in_the_order_given(admin, parts):
     assert admin.ok("/uploads/%s/parts" % item["itemID"]) == {"parts": [1, 2]}
     done = admin.ok("/uploads/%s/commit" % item["itemID"], parts=parts)
     assert done["status"] == "success" and done["item"]["committed"] is True
-    path = admin.sb.site.uploads.get(item["itemID"]).path
-    assert open(path, "rb").read() == b"hello world"
+    with admin.sb.site.uploads.get(item["itemID"]).open() as handle:
+        assert handle.read() == b"hello world"
     again = admin.ok("/uploads/%s/commit" % item["itemID"])
     assert again["status"] == "error"
 
@@ -302,7 +302,7 @@ def test_parts_sent_again_or_out_of_order_are_joined_right(admin):
         assert _part(admin, item, number, data) == {"status": "success"}
     assert admin.ok("/uploads/%s/parts" % item) == {"parts": [1, 2, 3, 4]}
     assert admin.ok("/uploads/%s/commit" % item)["status"] == "success"
-    with open(admin.sb.site.uploads.get(item).path, "rb") as handle:
+    with admin.sb.site.uploads.get(item).open() as handle:
         assert handle.read() == b"a" * 10 + big + b"c" + b"d"
 
 

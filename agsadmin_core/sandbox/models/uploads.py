@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import tempfile
-import threading
 from collections import OrderedDict
 
 from .. import envelopes as errors
@@ -59,17 +58,24 @@ class Item(object):
         self.folder = folder        # the item's own folder under arcgisuploads
         self.date = now_ms
         self.committed = committed
-        self.parts = {}             # part number -> file path (None: in the assembly)
-        # Parts that arrive in order are appended to one file, which commit then only
-        # renames: [(number, offset, length)] in that file.
-        self.assembly = os.path.join(folder, "assembly.part")
-        self.assembled = []
+        self.parts = {}             # part number -> file path
         self.path = os.path.join(folder, name)
+        # A committed item of several parts stays in its part files, read as one (no copy
+        # of gigabytes at commit): the files in order, else just ``path``.
+        self.pieces = [self.path]
         self.service_name = ""
 
     @property
     def size(self):
-        return os.path.getsize(self.path) if self.committed and os.path.exists(self.path) else 0
+        if not self.committed:
+            return 0
+        return sum(os.path.getsize(p) for p in self.pieces if os.path.exists(p))
+
+    def open(self):
+        """The committed item's bytes as one seekable binary file."""
+        if len(self.pieces) == 1:
+            return open(self.pieces[0], "rb")
+        return JoinedFile(self.pieces)
 
     def to_json(self):
         # pathOnServer: assumption, a Linux-style path like the seed's other server paths.
@@ -99,7 +105,6 @@ class UploadsArea(object):
         self.items = OrderedDict()
         self.root = None
         self.committed_bytes = 0
-        self._part_lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -157,7 +162,7 @@ class UploadsArea(object):
             raise errors.MissingParameter("itemFile")
         with self._lock:
             item = self._new_item(part.filename, description, True)
-        part.save(item.path)   # outside the lock: a large copy must not stop the site
+        _take(part, item.path)   # outside the lock: a large copy must not stop the site
         with self._lock:
             self.committed_bytes += item.size
             self.items[item.item_id] = item
@@ -186,36 +191,14 @@ class UploadsArea(object):
         if item.committed:
             raise UploadRefused("The item '%s' is already committed; no more parts can be "
                                 "uploaded." % item.item_id)
-        with self._part_lock:
-            if self._append(item, number, part):
-                with self._lock:
-                    item.parts[number] = None
-                return OrderedDict([("status", "success")])
         path = os.path.join(item.folder, "part-%06d" % number)
-        part.save(path + ".tmp")
+        _take(part, path + ".tmp")
         if os.path.exists(path):
             os.remove(path)   # a part sent again (a retry) replaces the earlier copy
         os.rename(path + ".tmp", path)
         with self._lock:
             item.parts[number] = path
         return OrderedDict([("status", "success")])
-
-    def _append(self, item, number, part):
-        """Append the next part in order (or the last one again) to the item's assembly."""
-        if item.assembled and item.assembled[-1][0] == number:
-            offset = item.assembled.pop()[1]   # the last part sent again: replace it
-        elif number == len(item.assembled) + 1 and not [n for n, p in item.parts.items()
-                                                        if p is not None]:
-            offset = item.assembled[-1][1] + item.assembled[-1][2] if item.assembled else 0
-        else:
-            return False
-        with open(item.assembly, "ab") as out:
-            out.truncate(offset)
-            out.seek(offset)
-            _copy_part(part, out)
-            length = out.tell() - offset
-        item.assembled.append((number, offset, length))
-        return True
 
     def parts(self, item_id):
         """``uploads/<id>/parts``: the part numbers received, ascending."""
@@ -234,27 +217,15 @@ class UploadsArea(object):
             # assumption: unrecorded text (-next 12.1).
             raise UploadRefused("Committing the item '%s' failed. Missing parts: %s."
                                 % (item.item_id, ", ".join(str(n) for n in missing) or "all"))
-        if order == [n for n, _, _ in item.assembled]:
-            os.rename(item.assembly, item.path)   # every part in order: nothing to copy
-        else:
-            ranges = dict((n, (o, l)) for n, o, l in item.assembled)
-            with open(item.path + ".tmp", "wb") as out:
-                for number in order:
-                    if item.parts[number] is None:
-                        offset, length = ranges[number]
-                        with open(item.assembly, "rb") as source:
-                            source.seek(offset)
-                            _copy_range(source, out, length)
-                    else:
-                        with open(item.parts[number], "rb") as source:
-                            shutil.copyfileobj(source, out, _COPY_BLOCK)
-            os.rename(item.path + ".tmp", item.path)
-        for path in list(item.parts.values()) + [item.assembly]:
-            if path and os.path.exists(path):
-                os.remove(path)
+        pieces = [item.parts[n] for n in order]
+        if len(pieces) == 1:
+            os.rename(pieces[0], item.path)
+            pieces = [item.path]
+        for path in set(item.parts.values()) - set(pieces):
+            os.remove(path)   # received but left out of ``parts``
         with self._lock:
             item.parts = {}
-            item.assembled = []
+            item.pieces = pieces
             item.committed = True
             self.committed_bytes += item.size
         return OrderedDict([("status", "success"), ("item", item.to_json())])
@@ -298,17 +269,17 @@ class UploadsArea(object):
         if not item.name.lower().endswith(".sd"):
             raise UploadRefused("The item '%s' is not a service definition (.sd) file."
                                 % item.item_id)
-        return read_service_configuration(item.path, item.name)
+        return read_service_configuration(item.open, item.name)
 
 
-def read_service_configuration(path, name):
-    """The parsed ``serviceconfiguration.json`` of the ``.sd`` at ``path``.
+def read_service_configuration(opener, name):
+    """The parsed ``serviceconfiguration.json`` of the ``.sd`` that ``opener()`` opens.
 
     Raises ``UploadRefused`` naming what is wrong (not 7-Zip, no configuration, a coder
     this Python cannot decode, not JSON).
     """
     try:
-        archive = sevenzip.Archive(path)
+        archive = sevenzip.Archive(opener)
         data = archive.read(CONFIG_NAME)
     except KeyError:
         raise UploadRefused("The service definition '%s' has no %s." % (name, CONFIG_NAME))
@@ -323,39 +294,65 @@ def read_service_configuration(path, name):
     return config
 
 
-def _copy_part(part, out):
-    """Append a part's bytes to ``out``: in the kernel (``os.sendfile``) when the part is on
-    disk and the platform has it, else block by block."""
-    source = part.open()
-    if getattr(part.file, "_rolled", False) and hasattr(os, "sendfile"):
-        out.flush()
-        start = out.tell()
-        try:
-            size = os.fstat(source.fileno()).st_size
-            sent = 0
-            while sent < size:
-                done = os.sendfile(out.fileno(), source.fileno(), sent, size - sent)
-                if not done:
+def _take(part, path):
+    """Give the part's bytes the name ``path``: a rename when the part was written to a file
+    of the uploads folder as it arrived (``bodies.FilePart``), else a copy."""
+    if hasattr(part, "claim"):
+        part.claim(path)
+    else:
+        part.save(path)
+
+
+class JoinedFile(object):
+    """Files read one after the other as one seekable binary file (a multi-part item)."""
+
+    def __init__(self, paths):
+        self.sizes = [os.path.getsize(p) for p in paths]
+        self.paths = list(paths)
+        self.size = sum(self.sizes)
+        self.pos = 0
+        self._index = None
+        self._handle = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def seek(self, offset, whence=0):
+        base = {0: 0, 1: self.pos, 2: self.size}[whence]
+        self.pos = max(0, base + offset)
+        return self.pos
+
+    def tell(self):
+        return self.pos
+
+    def read(self, size=-1):
+        left = self.size - self.pos if size is None or size < 0 else size
+        out = []
+        while left > 0 and self.pos < self.size:
+            start = 0
+            for index, length in enumerate(self.sizes):
+                if self.pos < start + length:
                     break
-                sent += done
-            out.seek(0, os.SEEK_END)
-            if sent == size:
-                return
-        except OSError:
-            pass   # not supported between these files: fall back
-        out.truncate(start)
-        out.seek(start)
-        source.seek(0)
-    shutil.copyfileobj(source, out, _COPY_BLOCK)
+                start += length
+            if self._index != index:
+                self.close()
+                self._handle, self._index = open(self.paths[index], "rb"), index
+            self._handle.seek(self.pos - start)
+            block = self._handle.read(min(left, start + length - self.pos))
+            if not block:
+                break
+            out.append(block)
+            self.pos += len(block)
+            left -= len(block)
+        return b"".join(out)
 
-
-def _copy_range(source, out, length):
-    while length > 0:
-        block = source.read(min(_COPY_BLOCK, length))
-        if not block:
-            break
-        out.write(block)
-        length -= len(block)
+    def close(self):
+        if self._handle is not None:
+            self._handle.close()
+        self._handle = self._index = None
 
 
 def _part_order(parts):
