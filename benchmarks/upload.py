@@ -177,7 +177,8 @@ def main(argv=None):
                     results[kind].append(run_child(kind, sb.url, path, args.part_mb))
                     sb.site.uploads.populate()   # free the server's disk between runs
         print("")
-        print("%-34s %12s %12s %14s" % ("client", "upload s", "MB/s", "peak - base MB"))
+        print("%-34s %10s %10s %15s %10s" % ("client", "upload s", "MB/s", "peak - base MB",
+                                             "peak MB"))
         best = {}
         for kind, label in (("raw", "raw streamed POST (requests)"),
                             ("publish", "publish_sd upload (%g MB parts)" % args.part_mb)):
@@ -185,9 +186,10 @@ def main(argv=None):
             fastest = min(runs, key=lambda r: r["upload_seconds"])
             best[kind] = fastest
             growth = max((r["peak_kb"] - r["base_kb"]) / 1024.0 for r in runs)
-            print("%-34s %12.2f %12.1f %14.1f" % (label, fastest["upload_seconds"],
-                                                  size / float(MB) / fastest["upload_seconds"],
-                                                  growth))
+            print("%-34s %10.2f %10.1f %15.1f %10.1f"
+                  % (label, fastest["upload_seconds"],
+                     size / float(MB) / fastest["upload_seconds"], growth,
+                     max(r["peak_kb"] for r in runs) / 1024.0))
         ratio = best["raw"]["upload_seconds"] / best["publish"]["upload_seconds"]
         print("")
         print("publish_sd upload throughput: %.0f%% of the raw POST (target >= 80%%)"

@@ -312,3 +312,14 @@ def test_a_streamed_upload_keeps_the_connection_in_step(admin, sd):
     second = upload(admin, sd)["item"]["itemID"]
     assert first != second
     assert sorted(i["itemID"] for i in admin.ok("/uploads")["items"]) == sorted([first, second])
+
+
+def test_commit_of_some_parts_keeps_only_those(admin):
+    item = admin.ok("/uploads/register", itemName="One.txt")["item"]["itemID"]
+    _part(admin, item, 1, b"kept")
+    _part(admin, item, 2, b"left out")
+    assert admin.ok("/uploads/%s/commit" % item, parts="1")["status"] == "success"
+    stored = admin.sb.site.uploads.get(item)
+    with stored.open() as handle:
+        assert handle.read() == b"kept"
+    assert sorted(os.listdir(stored.folder)) == ["One.txt"]

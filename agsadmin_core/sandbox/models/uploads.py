@@ -218,11 +218,11 @@ class UploadsArea(object):
             raise UploadRefused("Committing the item '%s' failed. Missing parts: %s."
                                 % (item.item_id, ", ".join(str(n) for n in missing) or "all"))
         pieces = [item.parts[n] for n in order]
+        for path in set(item.parts.values()) - set(pieces):
+            os.remove(path)   # received but left out of ``parts``
         if len(pieces) == 1:
             os.rename(pieces[0], item.path)
             pieces = [item.path]
-        for path in set(item.parts.values()) - set(pieces):
-            os.remove(path)   # received but left out of ``parts``
         with self._lock:
             item.parts = {}
             item.pieces = pieces
