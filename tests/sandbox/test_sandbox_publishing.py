@@ -323,3 +323,13 @@ def test_commit_of_some_parts_keeps_only_those(admin):
     with stored.open() as handle:
         assert handle.read() == b"kept"
     assert sorted(os.listdir(stored.folder)) == ["One.txt"]
+
+
+def test_the_site_log_records_the_job(admin, sd):
+    item_id = upload(admin, sd)["item"]["itemID"]
+    run_job(admin, item_id)
+    body = admin.ok("/logs/query", level="INFO", filter=json.dumps(
+        {"services": ["System/PublishingTools.GPServer"]}))
+    messages = [r["message"] for r in body["logMessages"]]
+    assert any("was published" in m for m in messages), messages
+    assert any("submitted" in m for m in messages)

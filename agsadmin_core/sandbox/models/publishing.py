@@ -125,6 +125,8 @@ class PublishingArea(object):
         with self._lock:
             self.jobs = OrderedDict()
             self.log = []
+            self.submit_seconds = 0.1
+            self.run_seconds = 0.3
             self.fail_next = None
             self.end_next = None
 
@@ -340,15 +342,14 @@ class PublishingArea(object):
 
     def _record(self, level, message):
         # assumption: message codes of the publishing job's log records (unrecorded).
+        code = 8007 if level == "INFO" else 8008
         record = OrderedDict([("type", level), ("message", message),
                               ("time", int(self.site.now() * 1000)), ("source", SOURCE),
-                              ("machine", "SANDBOX"), ("code", 8000 if level == "INFO"
-                                                        else 8001)])
+                              ("code", code)])
         self.log.append(record)
         logs = getattr(self.site, "logs", None)
-        add = getattr(logs, "add_record", None)
-        if add is not None:   # the logs area, once the site has one
-            add(record)
+        if hasattr(logs, "write"):   # the site's log (logs area): what logs/query returns
+            logs.write((level, code, SOURCE, "%(message)s"), message=message)
 
 
 class _JobFailed(Exception):
