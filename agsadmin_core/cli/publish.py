@@ -28,7 +28,8 @@ COMMANDS = [
     ], epilog="""The file is checked first (a 7-Zip archive holding serviceconfiguration.json),
 then uploaded (progress on stderr), then the System/PublishingTools job runs; its messages
 are shown as they arrive. The uploaded item is deleted afterwards, also on failure. A failed
-job exits 1 and prints the job's messages (search for their ERROR codes).
+job exits 1 and prints the job's messages (search for their ERROR codes); a file that is not
+an .sd, or a service that exists without --overwrite, exits 2; Ctrl-C cancels the job (130).
 
 examples:
   agsadmin --connection prod.agsadmin.json publish Parcels.sd --folder Maps
