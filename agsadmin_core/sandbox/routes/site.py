@@ -159,7 +159,7 @@ ROUTES = [
     route("ANY", "/arcgis/admin/system/deployments[/<rest>]", absent, status=ABSENT,
           doc="Kubernetes only; a stand-alone server answers the 404 envelope"),
 ] + [_not_emulated_tree("/arcgis/admin/" + name) for name in (
-    "machines", "clusters", "system", "security", "data", "uploads", "mode",
+    "machines", "clusters", "system", "security", "data", "mode",
     "usagereports", "exportSite", "importSite", "createNewSite", "joinSite", "deleteSite",
     "publicKey", "upgrade", "about", "kml")] + [
     _not_emulated_tree("/arcgis/admin/info/<child>"),
