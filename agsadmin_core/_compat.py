@@ -160,3 +160,9 @@ def stdin_is_terminal():
         return bool(stream) and stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+try:  # Python 2.7: input() evaluates what is typed; raw_input() reads a line
+    read_line = raw_input  # noqa: F821
+except NameError:
+    read_line = input

@@ -205,6 +205,20 @@ class PublishFailed(ServerError):
         self.status = status
 
 
+class ImportFailed(AdminError):
+    """``importSite`` ran but its report lists parts that failed. ``result`` is the
+    :class:`~agsadmin_core.site.ImportResult` (a result per part, and the backup taken
+    first, from which the site can be put back)."""
+
+    def __init__(self, message, result, **kwargs):
+        AdminError.__init__(self, message, operation="importSite", **kwargs)
+        self.result = result
+
+    @property
+    def failures(self):
+        return self.result.failures
+
+
 # The server's "being configured by another administrative operation" and "another
 # administrative operation is currently accessing the store" errors (admin-api.md section 3).
 _LOCK_MARKERS = ("another administrative operation",)

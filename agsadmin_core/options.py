@@ -118,6 +118,19 @@ JOB_TIMEOUT = Option("job_timeout", ["--job-timeout"], kind=float, default=3600.
                      maximum=86400, metavar="S",
                      help="seconds to follow the publishing job (default 3600)")
 
+# -- site backups ---------------------------------------------------------------------------
+
+# exportSite and importSite answer only when the whole site is written or read: minutes on a
+# large site. Esri's own cookbook gives admin calls 3600 s (admin-api-next.md section 5).
+SITE_TIMEOUT = Option("site_timeout", ["--site-timeout"], kind=float, default=3600.0,
+                      minimum=60, maximum=86400, metavar="S",
+                      help="seconds to wait for exportSite/importSite and for the backup's "
+                           "download (default 3600)")
+KEEP = Option("keep", ["--keep"], kind=int, default=None, minimum=1, maximum=100000,
+              metavar="N",
+              help="keep the N newest backups (server-named YYYYMMDD-HHMMSS-UTC.agssite) in "
+                   "the folder and remove older ones; other files are never touched")
+
 # -- output ---------------------------------------------------------------------------------
 
 JSON = Option("json", ["--json"], kind=bool, default=False,

@@ -10,6 +10,7 @@ from .connect import open_server
 from .connection import ConnectionInfo
 from .services import ServicesManager
 from .uploads import UploadsManager
+from .site import SiteManager
 
 
 class Server(object):
@@ -18,12 +19,14 @@ class Server(object):
     Attributes:
         session: the :class:`~agsadmin_core.session.AdminSession` every call goes through.
         services: the :class:`~agsadmin_core.services.ServicesManager`.
+        site: the :class:`~agsadmin_core.site.SiteManager` (backup and restore).
     """
 
     def __init__(self, session):
         self.session = session
         self.services = ServicesManager(session)
         self.uploads = UploadsManager(session)
+        self.site = SiteManager(session)
 
     @classmethod
     def connect(cls, url, username=None, password=None, token=None, portal_url=None,
