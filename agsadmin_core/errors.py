@@ -210,13 +210,14 @@ class ImportFailed(AdminError):
     :class:`~agsadmin_core.site.ImportResult` (a result per part, and the backup taken
     first, from which the site can be put back)."""
 
-    def __init__(self, message, result, **kwargs):
-        AdminError.__init__(self, message, operation="importSite", **kwargs)
+    def __init__(self, message, result=None, **kwargs):
+        kwargs.setdefault("operation", "importSite")
+        AdminError.__init__(self, message, **kwargs)
         self.result = result
 
     @property
     def failures(self):
-        return self.result.failures
+        return self.result.failures if self.result is not None else []
 
 
 # The server's "being configured by another administrative operation" and "another
