@@ -55,7 +55,8 @@ class Sandbox(object):
                  settle_seconds=0.0, service_op_ms=0, federated=False,
                  admin_token_endpoint=True, case_insensitive=True, seed=0, op_latency_ms=None,
                  unicode_names=False, catalog_requires_token=True,
-                 body_memory_limit=bodies.MEMORY_LIMIT, log_records=0):
+                 body_memory_limit=bodies.MEMORY_LIMIT, log_records=0, web_adaptor=None,
+                 backup_delay_ms=0, backup_pad_to=0):
         if not _is_loopback_host(host):
             # The sandbox accepts demo credentials over plain HTTP: never off-box.
             raise ValueError("the sandbox binds to loopback only (127.0.0.1, ::1, localhost), not %r"
@@ -69,10 +70,16 @@ class Sandbox(object):
                          unicode_names=unicode_names, catalog_requires_token=catalog_requires_token,
                          log_records=log_records)
         self.body_memory_limit = int(body_memory_limit)
+        # Site backups: each export/import takes backup_delay_ms; backups padded to about
+        # backup_pad_to bytes (benchmarks). web_adaptor="server" also serves the site under
+        # /server, as a Web Adaptor would, where importSite is refused.
+        self.site.backups.delay_ms = int(backup_delay_ms)
+        self.site.backups.pad_to = int(backup_pad_to)
         self.faults = Faults(self.site)
         self.log = wire.RequestLog(request_log)
         self.app = App(self.site, self.faults, self.log, latency_ms=latency_ms,
-                       op_latency_ms=op_latency_ms, admin_token_endpoint=admin_token_endpoint)
+                       op_latency_ms=op_latency_ms, admin_token_endpoint=admin_token_endpoint,
+                       web_adaptor=web_adaptor)
         self._server = None
         self._thread = None
 
@@ -146,6 +153,14 @@ class Sandbox(object):
     def portal_url(self):
         """``http://127.0.0.1:<port>/portal`` (served only when federated=True)."""
         return self._origin + "/portal"
+
+    @property
+    def web_adaptor_url(self):
+        """``http://127.0.0.1:<port>/<web_adaptor>``: the site through its "Web Adaptor"
+        (only with ``web_adaptor=...``)."""
+        if not self.app.web_adaptor:
+            return None
+        return self._origin + self.app.web_adaptor
 
     @property
     def control_url(self):

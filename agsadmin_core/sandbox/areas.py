@@ -11,9 +11,10 @@ from __future__ import absolute_import, unicode_literals
 
 from collections import namedtuple
 
+from .models.backups import BackupsArea
 from .models.logs import LogsArea
 from .models.services import ServicesArea
-from .routes import catalog, logs, services, site
+from .routes import backups, catalog, logs, services, site
 from .models.uploads import UploadsArea
 from .models.publishing import PublishingArea
 from .routes import uploads as uploads_routes
@@ -28,6 +29,7 @@ AREAS = [
     Area("logs", LogsArea, logs.ROUTES),
     Area("uploads", UploadsArea, uploads_routes.ROUTES),
     Area("publishing", PublishingArea, publishing_routes.ROUTES),  # System/PublishingTools jobs
+    Area("backups", BackupsArea, backups.ROUTES),
 ]
 
 

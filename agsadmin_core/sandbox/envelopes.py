@@ -287,6 +287,41 @@ class NotEmulated(AdminError):
             "'%s' is not emulated by the AGSAdmin sandbox." % what)
 
 
+class BackupLocationInvalid(AdminError):
+    """exportSite: a ``location`` the server cannot write (-next section 5, item 3)."""
+
+    # assumption: the text is unrecorded (-next section 12, item 2); code 500 as other refusals.
+    code = 500
+
+    def __init__(self, location):
+        super(BackupLocationInvalid, self).__init__(
+            "The location '%s' does not exist or the server cannot write to it." % location)
+
+
+class BackupUnreadable(AdminError):
+    """importSite: a ``location`` that is absent or not a site backup (-next section 6)."""
+
+    # assumption: the text is unrecorded (-next section 12, item 3).
+    code = 500
+
+    def __init__(self, location, why):
+        super(BackupUnreadable, self).__init__(
+            "Unable to import the site configuration from '%s'. %s" % (location, why))
+
+
+class ImportThroughWebAdaptor(AdminError):
+    """importSite reached through a Web Adaptor: documented as refused (-next section 6)."""
+
+    # assumption: the refusal's text and code are unrecorded.
+    code = 403
+
+    def __init__(self):
+        super(ImportThroughWebAdaptor, self).__init__(
+            "The importSite operation is not available through the Web Adaptor. "
+            "Use the URL of a GIS Server machine in the site, for example "
+            "https://gisserver.domain.com:6443/arcgis/admin.")
+
+
 class RestError(Exception):
     """A REST/Portal envelope ``{"error":{"code","message","details"}}`` (section 1.6)."""
 

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from ._compat import text_type
 
-KINDS = ("envelope", "lock", "store-lock", "drop", "html", "http-status")
+KINDS = ("envelope", "lock", "store-lock", "drop", "html", "http-status", "cut")
 
 
 class Fault(object):
@@ -89,7 +89,9 @@ class Faults(object):
         "lock" (the service-configuring lock message), "store-lock" (the
         store message), "drop" (close the socket, no response), "html" (an
         HTTP 200 text/html login page, as a Web Adaptor or proxy answers) or
-        "http-status" (a raw HTTP error, ``status`` default 502).
+        "http-status" (a raw HTTP error, ``status`` default 502) or "cut" (the request
+        is served, but the connection ends halfway through the body it announced: a
+        download cut in the middle).
         """
         fault = Fault(kind, match=match, nth=nth, times=times, code=code,
                       message=message, status=status)

@@ -38,8 +38,10 @@ class App(object):
     """Turns parsed requests into responses for one site (no sockets here)."""
 
     def __init__(self, site, faults, request_log, latency_ms=0, op_latency_ms=None,
-                 admin_token_endpoint=True, sleep=time.sleep, routes=None):
+                 admin_token_endpoint=True, sleep=time.sleep, routes=None, web_adaptor=None):
         self.site = site
+        # The context a Web Adaptor serves the site under ("server" -> /server/...), or None.
+        self.web_adaptor = "/" + web_adaptor.strip("/") if web_adaptor else None
         self.faults = faults
         self.log = request_log
         self.latency_ms = int(latency_ms)
@@ -54,17 +56,33 @@ class App(object):
         """Answer one request; emulated requests are delayed, faulted and logged."""
         if req.path == "/sandbox-api" or req.path.startswith("/sandbox-api/"):
             return control.handle(self, req)
+        self._through_web_adaptor(req)
         delay = self.latency_ms + int(self.op_latency_ms.get(req.path.rstrip("/").rsplit("/", 1)[-1], 0))
         if delay > 0:
             self._sleep(delay / 1000.0)
         fault = self.faults.on_request(req.path)
         try:
-            response = self._fault_response(fault, req) if fault else self.dispatch(req)
+            if fault is not None and fault.kind == "cut":
+                response = self.dispatch(req)
+                response.cut = True  # announce the whole body, send half, close
+            else:
+                response = self._fault_response(fault, req) if fault else self.dispatch(req)
         except Exception:  # a sandbox bug must still answer, and show on stderr
             traceback.print_exc(file=sys.stderr)
             response = wire.Response(500, wire.HTML_CONTENT_TYPE, wire.status_page(500))
         self.log.add(req, response)
         return response
+
+    def _through_web_adaptor(self, req):
+        """``/<web_adaptor>/...`` is the site as a Web Adaptor serves it: the same site, with
+        ``req.via_web_adaptor`` set so that importSite can refuse (-next section 6).
+        ``req.context`` is the path the client used ("/arcgis" or the Web Adaptor's)."""
+        req.context, req.via_web_adaptor = "/arcgis", False
+        wa = self.web_adaptor
+        if wa and (req.path.lower() + "/").startswith(wa.lower() + "/"):
+            req.path = "/arcgis" + req.path[len(wa):]
+            req.raw_path = "/arcgis" + req.raw_path[len(wa):]
+            req.context, req.via_web_adaptor = wa, True
 
     def base_url(self, req):
         """``http://<Host>`` as the client addressed us (URLs in bodies follow it)."""
@@ -194,12 +212,24 @@ class Handler(BaseHTTPRequestHandler):
             return
         self.send_response(response.status)
         self.send_header("Content-Type", native_str(response.content_type))
-        self.send_header("Content-Length", str(len(response.body)))
+        length = os.path.getsize(response.file) if response.file else len(response.body)
+        self.send_header("Content-Length", str(length))
         for name, value in response.headers:
             self.send_header(native_str(name), native_str(value))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(response.body)
+            limit = length // 2 if response.cut else length
+            if response.file:
+                _stream_file(response.file, self.wfile.write, limit)
+            else:
+                self.wfile.write(response.body[:limit])
+        if response.cut:  # the "cut" fault: the connection ends in the middle of the body
+            self.wfile.flush()
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except socket.error:
+                pass
 
     def _read_body(self):
         """The request body: spooled whole, or, for a multipart upload, split into its parts
@@ -214,6 +244,18 @@ class Handler(BaseHTTPRequestHandler):
         return bodies.read_body(self.rfile, self.headers, limit)
 
     do_GET = do_POST = do_HEAD = do_PUT = do_DELETE = _serve
+
+
+def _stream_file(path, write, limit, block=256 * 1024):
+    """Write the first ``limit`` bytes of ``path`` block by block (a backup may be GBs)."""
+    with open(path, "rb") as handle:
+        left = limit
+        while left > 0:
+            data = handle.read(min(block, left))
+            if not data:
+                break
+            write(data)
+            left -= len(data)
 
 
 class SandboxHTTPServer(ThreadingMixIn, HTTPServer):

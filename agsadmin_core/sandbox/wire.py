@@ -160,16 +160,22 @@ def parse_form(content_type, body):
 
 
 class Response(object):
-    """What the handler writes back; ``drop`` closes the socket with no response at all."""
+    """What the handler writes back; ``drop`` closes the socket with no response at all.
+
+    ``file``: a path whose bytes are the body, streamed (a site backup may be GBs); ``cut``:
+    announce the whole body, send half of it, close the connection (the "cut" fault).
+    """
 
     def __init__(self, status=200, content_type=JSON_CONTENT_TYPE, body=b"", headers=None,
-                 envelope_code=None, drop=False):
+                 envelope_code=None, drop=False, file=None):
         self.status = status
         self.content_type = content_type
         self.body = body
         self.headers = headers or []
         self.envelope_code = envelope_code
         self.drop = drop
+        self.file = file
+        self.cut = False
 
 
 def dumps(data, fmt):

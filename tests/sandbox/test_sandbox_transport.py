@@ -105,7 +105,7 @@ def test_missing_things_are_the_404_envelope_naming_the_first_missing_segment(ad
 
 
 def test_real_but_unemulated_operations_say_so(admin):
-    for path in ("/exportSite", "/logs/countErrorReports", "/services/types",
+    for path in ("/createNewSite", "/logs/countErrorReports", "/services/types",
                  "/services/Maps/Parcels.MapServer/edit", "/services/Maps/editFolder"):
         body = admin.ok(path)
         assert body["status"] == "error" and body["code"] == 501, path

@@ -160,7 +160,7 @@ ROUTES = [
           doc="Kubernetes only; a stand-alone server answers the 404 envelope"),
 ] + [_not_emulated_tree("/arcgis/admin/" + name) for name in (
     "machines", "clusters", "system", "security", "data", "mode",
-    "usagereports", "exportSite", "importSite", "createNewSite", "joinSite", "deleteSite",
+    "usagereports", "createNewSite", "joinSite", "deleteSite",
     "publicKey", "upgrade", "about", "kml")] + [
     _not_emulated_tree("/arcgis/admin/info/<child>"),
 ]
