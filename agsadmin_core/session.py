@@ -350,6 +350,12 @@ class AdminSession(object):
                 except IncompleteDownload as exc:
                     raise ConnectionFailed("The download from %s stopped early (%s); "
                                            "nothing was kept." % (clean_url, exc), **context)
+                except (requests.exceptions.ConnectionError,
+                        requests.exceptions.ChunkedEncodingError):
+                    # urllib3 notices a connection that ends short of Content-Length first.
+                    raise ConnectionFailed("The download from %s stopped early: the "
+                                           "connection ended before the whole file arrived; "
+                                           "nothing was kept." % clean_url, **context)
         except requests.exceptions.SSLError as exc:
             raise TLSError("TLS check failed for %s: %s." % (clean_url, _reason(exc)),
                            **context)
