@@ -38,9 +38,8 @@ FORMAT = "agsadmin-sandbox-agssite"
 FORMAT_VERSION = 1
 SUFFIX = ".agssite"
 
-# assumption: the log settings a fresh 11.x site shows (D:logsettings); the sandbox has no
-# logs area yet, so the backup keeps them here. A logs model with ``export_settings()`` and
-# ``import_settings(d)`` takes over when one is registered.
+# The log settings come from the logs area (``site.logs``); these are kept here only for a
+# site built without one (``Site(areas=...)``). assumption: values as a fresh 11.x site shows.
 DEFAULT_LOG_SETTINGS = OrderedDict([
     ("logDir", "C:\\arcgisserver\\logs\\"), ("logLevel", "WARNING"), ("maxErrorReportsCount", 10),
     ("maxLogFileAge", 90), ("usageMeteringEnabled", False), ("statisticsConfig", OrderedDict([
@@ -171,7 +170,7 @@ class BackupsArea(object):
                 self._known[digest] = site.users[name]
                 users.append(OrderedDict([("username", name), ("passwordHash", digest)]))
             logs = getattr(site, "logs", None)
-            settings = logs.export_settings() if hasattr(logs, "export_settings") else \
+            settings = logs.settings_json()["settings"] if logs is not None else \
                 self.log_settings
             manifest = OrderedDict([("format", FORMAT), ("formatVersion", FORMAT_VERSION),
                                     ("serverVersion", site.version.text),
@@ -298,10 +297,16 @@ class BackupsArea(object):
         if not isinstance(settings, dict):
             return _part("logSettings", ["The log settings are not a JSON object."])
         logs = getattr(self.site, "logs", None)
-        if hasattr(logs, "import_settings"):
-            logs.import_settings(settings)
-        else:
+        if logs is None:
             self.log_settings = settings
+            return _part("logSettings", [])
+        try:
+            logs.edit_settings(log_level=settings.get("logLevel"), log_dir=settings.get("logDir"),
+                               max_log_file_age=settings.get("maxLogFileAge"),
+                               max_error_reports_count=settings.get("maxErrorReportsCount"),
+                               usage_metering_enabled=settings.get("usageMeteringEnabled"))
+        except errors.AdminError as exc:
+            return _part("logSettings", list(exc.messages))
         return _part("logSettings", [])
 
     def _restore_users(self, users):
