@@ -51,7 +51,7 @@ def test_export_to_a_location_and_its_refusals(sb, admin, tmp_path):
     refused = admin.ok("/exportSite", location=str(tmp_path / "missing"))
     assert refused["status"] == "error" and refused["code"] == 500
     assert str(tmp_path / "missing") in refused["messages"][0]
-    assert admin.get("/exportSite", f="json", token=admin.default_token).json()["code"] != 200
+    assert admin.get("/exportSite", f="json", token=admin.default_token).json()["code"] == 405
     validated = admin.ok("/exportSite", location=str(tmp_path), validate="true")
     assert validated == {"status": "success"} and len(os.listdir(str(tmp_path))) == 1
 
