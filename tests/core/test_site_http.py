@@ -215,3 +215,62 @@ def test_no_secret_in_the_backup_or_the_messages(sandbox, connect, tmp_path):
     # And the users still sign in after an import of it.
     server.site.import_site(backup.path, backup_first=False)
     connect().services.folders()
+
+
+def test_export_works_through_a_web_adaptor(make_sandbox, tmp_path):
+    sb = make_sandbox(web_adaptor="server")
+    with Server.connect(sb.web_adaptor_url, username=CANARY_USER,
+                        password=CANARY_PASSWORD) as through:
+        result = through.site.export_site(str(tmp_path))
+    assert result.location.startswith(sb.web_adaptor_url) and zipfile.is_zipfile(result.path)
+
+
+def test_a_cancel_during_the_download_keeps_nothing(connect, tmp_path):
+    from agsadmin_core import Cancelled, Reporter
+
+    class CancelAtOnce(Reporter):
+        def cancelled(self):
+            return True
+
+    with pytest.raises(Cancelled):
+        connect().site.export_site(str(tmp_path), reporter=CancelAtOnce())
+    assert files_in(tmp_path) == []
+
+
+class _Answers(object):
+    """A stand-in session for what the sandbox cannot be made to answer."""
+
+    def __init__(self, site, answers):
+        from agsadmin_core.urls import parse_server_url
+        self.urls = parse_server_url(site)
+        self.version = (11, 3)
+        self.answers = answers
+        self.downloads = []
+
+    def call(self, path, params=None, **kwargs):
+        return self.answers[path]
+
+    def admin_url(self, path):
+        return self.urls.admin + "/" + path
+
+    def download(self, *args, **kwargs):
+        self.downloads.append(args)
+
+
+def test_a_backup_offered_on_another_host_is_not_fetched_with_the_token(tmp_path):
+    from agsadmin_core.site import SiteManager
+    session = _Answers("https://gis.example.com:6443/arcgis",
+                       {"exportSite": {"status": "success",
+                                       "location": "https://elsewhere.example.net/x.agssite"}})
+    with pytest.raises(ServerError) as caught:
+        SiteManager(session).export_site(str(tmp_path))
+    assert "elsewhere.example.net" in str(caught.value) and session.downloads == []
+
+
+def test_an_import_report_is_read_leniently():
+    from agsadmin_core.site import _parts
+    assert _parts({"status": "success"}) == [("site", "ok", [])]
+    parts = _parts({"status": "success", "report": [
+        {"part": "services", "status": "FAILED", "messages": "Maps/A.MapServer: bad"},
+        {"name": "users", "status": "success"}]})
+    assert parts == [("services", "failed", ["Maps/A.MapServer: bad"]), ("users", "ok", [])]
