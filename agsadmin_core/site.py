@@ -25,12 +25,14 @@ before anything is sent.
 import collections
 import os
 import re
+import threading
 import time
 import zipfile
 
 from . import options
-from ._compat import urlsplit
+from ._compat import monotonic, urlsplit
 from .errors import AdminError, Cancelled, ImportFailed, InvalidInput, ServerError
+from .jobs import wait_until
 from .reporter import Reporter
 
 #: The name the server gives a backup (admin-api-next.md section 5); rotation touches only
@@ -205,8 +207,12 @@ class SiteManager(object):
         params = {"location": server_location} if server_location else {}
         reporter.info("Exporting the site (the server may take minutes)...")
         started = time.time()
-        body = self._session.call("exportSite", params, operation="exportSite",
-                                  timeout=timeout)
+        body = _while_the_server_works(
+            lambda: self._session.call("exportSite", params, operation="exportSite",
+                                       timeout=timeout),
+            reporter, "s: the server is writing the backup", timeout,
+            "The export was cancelled while the server was writing the backup; it may still "
+            "finish on the server, and nothing was downloaded.")
         location = body.get("location")
         if not location:
             raise ServerError("exportSite answered without the location of the backup.",
@@ -290,8 +296,12 @@ class SiteManager(object):
             params["validate"] = "true"
         reporter.info("%s %s (the server may take minutes)..."
                       % ("Validating" if validate else "Importing", location))
-        body = self._session.call("importSite", params, operation="importSite",
-                                  timeout=timeout)
+        # Not cancellable: once sent, the server imports whatever the client does.
+        body = _while_the_server_works(
+            lambda: self._session.call("importSite", params, operation="importSite",
+                                       timeout=timeout),
+            reporter, "s: the server is %s the backup" % (
+                "checking" if validate else "importing"), timeout, None)
         result = ImportResult(location, backup, _parts(body), validated=validate)
         if result.failures:
             undo = (" The site before the import is in %s."
@@ -421,19 +431,56 @@ def _parts(body):
     return parts
 
 
+def _while_the_server_works(call, reporter, label, timeout, cancel_text):
+    """Run ``call`` (one long synchronous request) on a helper thread, and meanwhile report
+    the seconds that pass, on the caller's thread, where front ends expect their reporter to
+    be called. With ``cancel_text``, a cancel stops the wait (not the server) and raises
+    :class:`Cancelled` with it."""
+    outcome = {}
+
+    def work():
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the caller's thread below
+            outcome["error"] = exc
+
+    worker = threading.Thread(target=work, name="agsadmin-site-call")
+    worker.daemon = True
+    worker.start()
+    started = monotonic()
+    total = int(timeout)
+
+    def poll():
+        elapsed = min(int(monotonic() - started), total)
+        reporter.progress(elapsed, total, label)
+        return not worker.is_alive()
+
+    # The pause is a join: the wait ends as soon as the answer is there.
+    waited = wait_until(poll, bool, timeout + 60, first_pause=1.0, max_pause=1.0,
+                        cancelled=reporter.cancelled if cancel_text else None,
+                        sleep=worker.join)
+    if waited.cancelled:
+        raise Cancelled(cancel_text)
+    worker.join()   # the call's own timeout ends it; this only waits for its last step
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _byte_progress(reporter):
     """A download progress callback reporting whole megabytes, and honouring cancel."""
     last = [-1]
 
     def progress(done, total):
-        if reporter.cancelled():
-            raise Cancelled("The download of the backup was cancelled; nothing was kept.",
-                            operation="download site backup")
         megabytes = done // (1024 * 1024)
         if megabytes != last[0]:
             last[0] = megabytes
             total_mb = (total // (1024 * 1024)) if total else megabytes
             reporter.progress(megabytes, max(total_mb, megabytes), "MB of the backup")
+        # Asked after each block, the last one too: the file takes its name only after this.
+        if reporter.cancelled():
+            raise Cancelled("The download of the backup was cancelled; nothing was kept.",
+                            operation="download site backup")
     return progress
 
 

@@ -228,13 +228,44 @@ def test_export_works_through_a_web_adaptor(make_sandbox, tmp_path):
 def test_a_cancel_during_the_download_keeps_nothing(connect, tmp_path):
     from agsadmin_core import Cancelled, Reporter
 
-    class CancelAtOnce(Reporter):
-        def cancelled(self):
-            return True
+    class CancelOnceBytesArrive(Reporter):
+        bytes_seen = False
 
-    with pytest.raises(Cancelled):
-        connect().site.export_site(str(tmp_path), reporter=CancelAtOnce())
-    assert files_in(tmp_path) == []
+        def progress(self, done, total, label):
+            self.bytes_seen = self.bytes_seen or label == "MB of the backup"
+
+        def cancelled(self):
+            return self.bytes_seen
+
+    with pytest.raises(Cancelled) as caught:
+        connect().site.export_site(str(tmp_path), reporter=CancelOnceBytesArrive())
+    assert "download" in str(caught.value) and files_in(tmp_path) == []
+
+
+def test_progress_while_the_server_works_and_a_cancel_of_the_wait(make_sandbox, connect,
+                                                                 tmp_path):
+    from agsadmin_core import Cancelled, Reporter
+
+    class Recorder(Reporter):
+        def __init__(self, cancel=False):
+            self.labels, self.cancel = [], cancel
+
+        def progress(self, done, total, label):
+            self.labels.append(label)
+
+        def cancelled(self):
+            return self.cancel
+
+    sb = make_sandbox(backup_delay_ms=300)
+    server = connect(sb)
+    seen = Recorder()
+    server.site.export_site(str(tmp_path), reporter=seen)
+    assert "s: the server is writing the backup" in seen.labels
+    assert "MB of the backup" in seen.labels
+    with pytest.raises(Cancelled) as caught:
+        server.site.export_site(str(tmp_path / "second.agssite"), reporter=Recorder(True))
+    assert "nothing was downloaded" in str(caught.value)
+    assert not os.path.exists(str(tmp_path / "second.agssite"))
 
 
 class _Answers(object):
