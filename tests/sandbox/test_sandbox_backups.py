@@ -136,3 +136,16 @@ def test_backups_directory_is_removed_on_stop(make_sb, make_admin):
     assert os.listdir(folder)
     sb.stop()
     assert not os.path.exists(folder)
+
+
+def test_log_settings_travel_in_the_backup(sb, admin, tmp_path):
+    path = admin.ok("/exportSite", location=str(tmp_path))["location"]
+    with zipfile.ZipFile(path) as archive:
+        kept = json.loads(archive.read("logs/settings.json").decode("utf-8"))
+    assert kept["logLevel"] == admin.ok("/logs/settings")["settings"]["logLevel"]
+    assert admin.ok("/logs/settings/edit", logLevel="DEBUG", maxLogFileAge="3")["status"] == \
+        "success"
+    assert admin.ok("/importSite", location=path)["status"] == "success"
+    settings = admin.ok("/logs/settings")["settings"]
+    assert settings["logLevel"] == kept["logLevel"]
+    assert settings["maxLogFileAge"] == kept["maxLogFileAge"]
