@@ -177,6 +177,17 @@ _DEFINITIONS = {
     "service_name": _Param("service_name", "Service Name", "GPString"),
     "overwrite": _Param("overwrite", "Overwrite Existing Service", "GPBoolean", default=False),
     "service_url": _Param("service_url", "Service URL", "GPString", "Derived"),
+    # Export Site / Import Site
+    "site_timeout": _Param("site_timeout", "Site Timeout (seconds)", "GPLong",
+                           category=_OPTIONS, default=3600, value_range=[60, 86400]),
+    "out_backup": _Param("out_backup", "Output Backup File", "DEFile", "Required",
+                         direction="Output", file_types=["agssite"]),
+    "backup": _Param("backup", "Backup File", "DEFile", "Derived"),
+    "backup_file": _Param("backup_file", "Site Backup File", "DEFile", "Required",
+                          file_types=["agssite"]),
+    "backup_folder": _Param("backup_folder", "Backup Folder", "DEFolder", "Required"),
+    "backup_written": _Param("backup_written", "Backup Written First", "DEFile", "Derived"),
+    "imported": _Param("imported", "Imported", "GPBoolean", "Derived"),
 }
 
 
@@ -508,6 +519,49 @@ class PublishServiceDefinition(_AdminTool):
                             "from the server afterwards, also when publishing fails.")
 
 
+class ExportSite(_AdminTool):
+    """Back up the site's configuration to a .agssite file."""
+
+    PARAMETERS = ("connection_file", "out_backup", "site_timeout", "backup")
+    RUN = "export_site"
+    category = "Site"
+
+    def __init__(self):
+        self.label = "Export Site"
+        self.description = ("Backs up the configuration of an ArcGIS Server site (folders, "
+                            "services with their definitions and states, log settings, "
+                            "users) to a .agssite file: the server writes it, then it is "
+                            "downloaded, checked and only then given its name. Output: the "
+                            "backup file, for Import Site.")
+
+    def _update(self, p):
+        out = p["out_backup"]
+        path = _text(out)
+        if path and not path.lower().endswith(".agssite"):
+            out.value = path + ".agssite"
+        # Known before the run, so a model can connect it at once.
+        if p["backup"].valueAsText != out.valueAsText:
+            p["backup"].value = out.valueAsText
+
+
+class ImportSite(_AdminTool):
+    """Replace the site's configuration with a .agssite backup, backing it up first."""
+
+    PARAMETERS = ("connection_file", "backup_file", "backup_folder", "site_timeout",
+                  "backup_written", "imported")
+    RUN = "import_site"
+    category = "Site"
+
+    def __init__(self):
+        self.label = "Import Site"
+        self.description = ("Replaces the whole configuration of an ArcGIS Server site with a "
+                            ".agssite backup, after exporting the current site into the "
+                            "backup folder. The server reads the backup file itself, and "
+                            "imports only through a server machine's own URL, never through "
+                            "a Web Adaptor. Outputs: the backup written first and a Boolean "
+                            "Imported.")
+
+
 def _default_output(param, workspace, name):
     """Fill an empty output with ``name`` in ``workspace`` (made unique if it exists)."""
     if _text(param) is None:
@@ -526,3 +580,4 @@ class Toolbox(object):
                             "a data load with a journal that survives a failure.")
         self.tools = [CreateConnectionFile, ListServices, StopServices, StartServices,
                       PublishServiceDefinition]
+        self.tools += [ExportSite, ImportSite]

@@ -318,3 +318,65 @@ def publish_service_definition(run):
                                           result.service,
                                           "started" if result.started else "stopped",
                                           result.url))
+
+
+# -- Export Site / Import Site ----------------------------------------------------------------
+
+
+def export_site(run):
+    """Back up the site to the output file; the derived output is that file.
+
+    With the geoprocessing overwrite setting on, an existing file is replaced only once the
+    new backup is complete and checked (downloaded beside it under the server's name first).
+    """
+    from .._compat import replace_file
+    out = run.text("out_backup")
+    run.set("backup", None)
+    replace = os.path.exists(out) and bool(getattr(run.arcpy.env, "overwriteOutput", False))
+    server = run.connect()
+    try:
+        run.reporter.status("Exporting the site...")
+        result = server.site.export_site(os.path.dirname(os.path.abspath(out)) if replace
+                                         else out, reporter=run.reporter,
+                                         timeout=float(run.number("site_timeout", 3600)))
+    finally:
+        server.close()
+    if replace:
+        replace_file(result.path, out)
+    run.set("backup", out)
+    run.reporter.info("Site backup written: %s (%d bytes)." % (out, result.size))
+
+
+def import_site(run):
+    """Back up the site into the backup folder, then import the backup file; the derived
+    outputs are the backup written first and a Boolean "imported"."""
+    from ..errors import ImportFailed
+    run.set("imported", False)
+    run.set("backup_written", None)
+    server = run.connect()
+    try:
+        run.reporter.status("Importing the site...")
+        try:
+            result = server.site.import_site(
+                run.text("backup_file"), backup_to=run.text("backup_folder"),
+                reporter=run.reporter, timeout=float(run.number("site_timeout", 3600)))
+        except ImportFailed as exc:
+            run.reporter.lines(_part_lines(exc.result))
+            if exc.result.backup is not None:
+                run.set("backup_written", exc.result.backup.path)
+            raise
+    finally:
+        server.close()
+    run.set("backup_written", result.backup.path)
+    run.reporter.lines(_part_lines(result))
+    run.reporter.info("Imported %s. The site as it was before is in %s."
+                      % (result.location, result.backup.path))
+    run.set("imported", True)
+
+
+def _part_lines(result):
+    """A message per part of the server's import report (failed parts as errors)."""
+    return [(messages.ERROR if part.status != "ok" else INFO,
+             "%s: %s%s" % (part.name, part.status,
+                           (" (" + " ".join(part.messages) + ")") if part.messages else ""))
+            for part in result.parts]

@@ -22,6 +22,11 @@ PARAMETER_NAMES = {
     "PublishServiceDefinition": ["connection_file", "sd_file", "folder", "service_name",
                                  "overwrite", "service_url"],
 }
+PARAMETER_NAMES.update({
+    "ExportSite": ["connection_file", "out_backup", "site_timeout", "backup"],
+    "ImportSite": ["connection_file", "backup_file", "backup_folder", "site_timeout",
+                   "backup_written", "imported"],
+})
 
 
 def test_source_is_ascii_with_a_coding_line():
@@ -71,6 +76,14 @@ def test_outputs_for_modelbuilder(tbx):
     listing = dict((p.name, p) for p in gp.parameters(tbx, "ListServices"))
     assert listing["out_table"].datatype == "DETable"
     assert listing["service_count"].parameterType == "Derived"
+    export = dict((p.name, p) for p in gp.parameters(tbx, "ExportSite"))
+    assert (export["backup"].datatype, export["backup"].parameterType) == ("DEFile", "Derived")
+    imports = dict((p.name, p) for p in gp.parameters(tbx, "ImportSite"))
+    assert imports["backup_file"].direction == "Input"
+    assert (imports["backup_written"].datatype, imports["backup_written"].parameterType) == \
+        ("DEFile", "Derived")
+    assert (imports["imported"].datatype, imports["imported"].parameterType) == \
+        ("GPBoolean", "Derived")
 
 
 def test_password_is_string_hidden_in_pro(pro):
@@ -169,7 +182,8 @@ def test_every_default_and_range_equals_its_declaration(tbx):
             assert list(param.value_range) == [minimum, option.maximum], param.name
         checked.append(param.name)
     assert sorted(checked) == ["allow_http", "ca_bundle", "folder", "overwrite",
-                               "service_name", "skip_verification", "timeout", "wait_timeout"]
+                               "service_name", "site_timeout", "skip_verification", "timeout",
+                               "wait_timeout"]
 
 
 def test_the_default_journal_name_is_the_same_in_the_dialog_and_the_run(tbx):

@@ -34,6 +34,8 @@ def test_validating_values_is_offline(tbx, offline_conn, tmp_path, no_network):
     sd_file = os.path.join(str(tmp_path), "Parcels.sd")
     with io.open(sd_file, "wb") as handle:
         handle.write(b"7z")
+    backup = os.path.join(str(tmp_path), "site.agssite")
+    io.open(backup, "wb").write(b"PK")
     conn = offline_conn
     edits = {
         "CreateConnectionFile": [("server_url", "https://gis.example.com:6443/arcgis"),
@@ -46,6 +48,10 @@ def test_validating_values_is_offline(tbx, offline_conn, tmp_path, no_network):
         "StartServices": [("folder", "Maps"), ("connection_file", conn)],
         "PublishServiceDefinition": [("connection_file", conn), ("sd_file", sd_file),
                                      ("folder", "Maps"), ("overwrite", True)],
+        "ExportSite": [("connection_file", conn),
+                       ("out_backup", os.path.join(str(tmp_path), "new"))],
+        "ImportSite": [("connection_file", conn), ("backup_file", backup),
+                       ("backup_folder", str(tmp_path))],
     }
     for tool in TOOLS:
         params = gp.validate(tbx, tool, edits=edits[tool])
