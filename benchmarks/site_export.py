@@ -12,6 +12,7 @@ under 64 MB above the interpreter, flat with the size; throughput close to the p
 
 Clients:
   plain      requests.Session().post(url, stream=True) + iter_content, to a file
+  plain+sync the same, then flush and fsync, as AGSAdmin does before it renames the file
   download   AGSAdmin's session.download: temporary name, size and zip check, rename
   export     AGSAdmin's server.site.export_site(folder): exportSite, then the download
 """
@@ -31,6 +32,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 MB = 1024 * 1024
+KINDS = ("plain", "plain+sync", "download", "export")
 
 
 def rss_now():
@@ -59,7 +61,7 @@ def child(kind, site_url, url, folder):
     user = os.environ["AGSADMIN_BENCH_USER"]
     import requests
     dest = os.path.join(folder, "%s.agssite" % kind)
-    if kind == "plain":
+    if kind.startswith("plain"):
         http = requests.Session()
         token = http.post(site_url + "/admin/generateToken",
                           data={"username": user, "password": password, "client": "requestip",
@@ -72,6 +74,9 @@ def child(kind, site_url, url, folder):
             for block in response.iter_content(256 * 1024):
                 handle.write(block)
                 size += len(block)
+            if kind == "plain+sync":
+                handle.flush()
+                os.fsync(handle.fileno())
         seconds = time.time() - started
     else:
         from agsadmin_core import Server
@@ -128,20 +133,21 @@ def main():
               % (args.size, time.time() - started, url.rsplit("/", 1)[-1]))
         best = {}
         for _ in range(args.rounds):
-            for kind in ("plain", "download", "export"):
+            for kind in KINDS:
                 figures = run_child(kind, sandbox.url, url, folder, env)
                 if kind not in best or figures["seconds"] < best[kind]["seconds"]:
                     best[kind] = figures
-        print("%-9s %10s %10s %12s %14s %12s" % ("client", "MB", "seconds", "MB/s",
+        print("%-10s %9s %10s %12s %14s %12s" % ("client", "MB", "seconds", "MB/s",
                                                  "interpreter", "peak above"))
-        for kind in ("plain", "download", "export"):
+        for kind in KINDS:
             f = best[kind]
-            print("%-9s %10.0f %10.2f %12.1f %11.1f MB %9.1f MB"
+            print("%-10s %9.0f %10.2f %12.1f %11.1f MB %9.1f MB"
                   % (kind, f["bytes"] / float(MB), f["seconds"],
                      f["bytes"] / float(MB) / f["seconds"], f["before"] / float(MB),
                      (f["peak"] - f["before"]) / float(MB)))
-        ratio = best["plain"]["seconds"] / best["download"]["seconds"]
-        print("download throughput vs plain requests: %.2fx (1.00 = the same speed)" % ratio)
+        for plain in ("plain", "plain+sync"):
+            ratio = best[plain]["seconds"] / best["download"]["seconds"]
+            print("download throughput vs %s: %.2fx (1.00 = the same speed)" % (plain, ratio))
         print("export includes the server writing the backup (exportSite), then the download")
     finally:
         sandbox.stop()
