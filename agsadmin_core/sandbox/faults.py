@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from ._compat import text_type
 
-KINDS = ("envelope", "lock", "store-lock", "drop", "html", "http-status")
+KINDS = ("envelope", "lock", "store-lock", "drop", "drop-after", "html", "http-status")
 
 
 class Fault(object):
@@ -87,7 +87,9 @@ class Faults(object):
 
         kind: "envelope" (admin/REST error with ``code`` and ``message``),
         "lock" (the service-configuring lock message), "store-lock" (the
-        store message), "drop" (close the socket, no response), "html" (an
+        store message), "drop" (close the socket, no response), "drop-after"
+        (do the work, then close the socket with no response: the answer is
+        lost after the server acted), "html" (an
         HTTP 200 text/html login page, as a Web Adaptor or proxy answers) or
         "http-status" (a raw HTTP error, ``status`` default 502).
         """

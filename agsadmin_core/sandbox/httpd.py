@@ -59,7 +59,12 @@ class App(object):
             self._sleep(delay / 1000.0)
         fault = self.faults.on_request(req.path)
         try:
-            response = self._fault_response(fault, req) if fault else self.dispatch(req)
+            if fault is not None and fault.kind == "drop-after":
+                # The server did the work; only its answer is lost on the way back.
+                self.dispatch(req)
+                response = wire.Response(drop=True)
+            else:
+                response = self._fault_response(fault, req) if fault else self.dispatch(req)
         except Exception:  # a sandbox bug must still answer, and show on stderr
             traceback.print_exc(file=sys.stderr)
             response = wire.Response(500, wire.HTML_CONTENT_TYPE, wire.status_page(500))
