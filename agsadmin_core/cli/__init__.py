@@ -21,7 +21,7 @@ from ..errors import AdminError, AuthenticationFailed, BatchFailed, Cancelled, \
     ConnectionFailed, InvalidInput, NotJSON
 from ..version import __version__
 from . import account, local, services
-from . import publish
+from . import delete, publish
 from .common import Context, add_global_options
 from .printers import StderrReporter, printer_for
 
@@ -30,6 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_CONNECT, EXIT_CANCELLED = 0, 1
 #: Every command, in the order ``--help`` lists them.
 COMMANDS = account.COMMANDS + services.COMMANDS + local.COMMANDS
 COMMANDS += publish.COMMANDS
+COMMANDS += delete.COMMANDS
 
 #: The exit code of each kind of failure (first match wins; BatchFailed and Cancelled are
 #: handled apart because their results are printed too).
