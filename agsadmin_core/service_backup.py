@@ -75,7 +75,7 @@ def read_service(session, ref):
     for name, child, _, required in PARTS:
         path = ref.admin_path + ("/" + child if child else "")
         try:
-            parts[name] = session.call(path, operation="back up", service=str(ref),
+            parts[name] = session.call(path, operation="back up", service=ref.text,
                                        safe_to_repeat=True)
         except NotFound as exc:
             if required:
@@ -141,7 +141,7 @@ class BackupFolder(object):
         outcomes = outcomes or {}
         services = []
         for backup in backups:
-            ref = str(backup.ref)
+            ref = backup.ref.text
             deleted, message = outcomes.get(ref, (None, None))
             services.append({
                 "service": ref, "folder": backup.ref.folder, "name": backup.ref.name,

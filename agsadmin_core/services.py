@@ -463,40 +463,40 @@ class ServicesManager(object):
         entries = self._folder_entries(ref.folder)
         current = _find_entry(entries, ref.name, ref.type)
         if current is None:
-            raise NotFound("%s does not exist: nothing was renamed." % (ref,),
-                           operation="rename", service=str(ref))
+            raise NotFound("%s does not exist: nothing was renamed." % ref.text,
+                           operation="rename", service=ref.text)
         ref = ServiceRef(ref.folder, current["serviceName"], current["type"])
         if current.get("isDefault") or ref.folder.lower() in ("system", "utilities"):
             raise InvalidInput("%s is a default service of the site; it cannot be renamed."
-                               % (ref,))
+                               % ref.text)
         new_ref = ServiceRef(ref.folder, new_name, ref.type)
         taken = _find_entry(entries, new_name, ref.type)
         if taken is not None and taken is not current:
             raise InvalidInput("%s already exists: choose another name. Nothing was renamed."
-                               % (new_ref,), hint="{list_services}.")
+                               % new_ref.text, hint="{list_services}.")
         if new_name == ref.name:
-            raise InvalidInput("%s already has that name." % (ref,))
+            raise InvalidInput("%s already has that name." % ref.text)
         before = self.status(ref)
         if dry_run:
-            return RenameResult(str(ref), str(new_ref), self._rest_url(new_ref),
+            return RenameResult(ref.text, new_ref.text, self._rest_url(new_ref),
                                 self._session.admin_url(new_ref.admin_path), before[1], True)
         path = "services/%s/renameService" % ref.folder if ref.folder else \
             "services/renameService"
         try:
             self._session.call(path, {"serviceName": ref.name, "serviceType": ref.type,
                                       "serviceNewName": new_name},
-                               operation="rename", service=str(ref), safe_to_repeat=False)
+                               operation="rename", service=ref.text, safe_to_repeat=False)
         except ConnectionFailed as exc:
             # Not resent: the new name answering tells whether it was done.
             if self._state_or_none(new_ref) is None:
                 raise ConnectionFailed("The connection dropped while renaming %s and the "
                                        "server did not rename it; nothing was resent."
-                                       % (ref,), operation="rename", service=str(ref),
+                                       % ref.text, operation="rename", service=ref.text,
                                        url=exc.url)
         state = before
         if wait:
             state = self._wait_renamed(ref, new_ref, before, timeout)
-        return RenameResult(str(ref), str(new_ref), self._rest_url(new_ref),
+        return RenameResult(ref.text, new_ref.text, self._rest_url(new_ref),
                             self._session.admin_url(new_ref.admin_path), state[1], False)
 
     def _wait_renamed(self, ref, new_ref, before, timeout):
@@ -515,9 +515,9 @@ class ServicesManager(object):
             state = waited.value
         if not waited.done:
             raise ServerError("%s was renamed to %s, but it %s after %ss."
-                              % (ref, new_ref,
+                              % (ref.text, new_ref.text,
                                  "does not answer" if state is None else "is not running",
-                                 int(timeout)), operation="rename", service=str(new_ref))
+                                 int(timeout)), operation="rename", service=new_ref.text)
         return state
 
     def restore(self, backup_folder, services=None, confirm=None, options=None,
@@ -564,9 +564,9 @@ class ServicesManager(object):
         results = collections.OrderedDict()
         todo = []
         for item in saved:
-            if str(item.ref).lower() in live:
-                results[str(item.ref)] = ServiceResult(
-                    str(item.ref), SKIPPED, None, None,
+            if item.ref.text.lower() in live:
+                results[item.ref.text] = ServiceResult(
+                    item.ref.text, SKIPPED, None, None,
                     "already on the server; delete or rename it to restore this backup")
             else:
                 todo.append(item)
@@ -575,10 +575,10 @@ class ServicesManager(object):
             raise Cancelled("Nothing was restored.", operation="restore")
         if options.dry_run:
             for item in todo:
-                results[str(item.ref)] = ServiceResult(str(item.ref), PLANNED, None,
+                results[item.ref.text] = ServiceResult(item.ref.text, PLANNED, None,
                                                        item.configured_state,
                                                        "would create it from %s" % item.path)
-            return BackupResult("restore", [results[str(s.ref)] for s in saved], "restored",
+            return BackupResult("restore", [results[s.ref.text] for s in saved], "restored",
                                 backup_folder, True)
         for name in sorted(set(s.ref.folder for s in todo)):
             if name and name.lower() not in known:
@@ -592,13 +592,13 @@ class ServicesManager(object):
                 outcome = (FAILED, _short(outcome) if isinstance(outcome, AdminError)
                            else str(outcome))
             status, message, after = (outcome + (None,))[:3]
-            results[str(item.ref)] = ServiceResult(str(item.ref), status, None, after, message)
-            reporter.progress(len(results), len(saved), str(item.ref))
+            results[item.ref.text] = ServiceResult(item.ref.text, status, None, after, message)
+            reporter.progress(len(results), len(saved), item.ref.text)
 
         run_bounded(self._restore_one, todo, workers=options.parallel,
                     cancelled=reporter.cancelled, on_done=record)
-        final = BackupResult("restore", [results.get(str(s.ref)) or ServiceResult(
-            str(s.ref), CANCELLED, None, None, "not restored: cancelled") for s in saved],
+        final = BackupResult("restore", [results.get(s.ref.text) or ServiceResult(
+            s.ref.text, CANCELLED, None, None, "not restored: cancelled") for s in saved],
             "restored", backup_folder)
         if final.having(CANCELLED):
             raise Cancelled("Cancelled: %d of %d services were not restored."
@@ -617,7 +617,7 @@ class ServicesManager(object):
             "services/createService"
         try:
             self._session.call(path, {"service": item.definition}, operation="createService",
-                               service=str(ref), safe_to_repeat=False,
+                               service=ref.text, safe_to_repeat=False,
                                timeout=max(self._session.timeout, 300.0))
         except ConnectionFailed as exc:
             if self._state_or_none(ref) is None:
@@ -653,7 +653,7 @@ class ServicesManager(object):
         return body.get("services", [])
 
     def _refs_in(self, folder):
-        return [str(ServiceRef(folder, e["serviceName"], e["type"]))
+        return [ServiceRef(folder, e["serviceName"], e["type"]).text
                 for e in self._folder_entries(folder)]
 
     def _state_or_none(self, ref):
@@ -702,14 +702,14 @@ def _check_new_name(ref, new_name):
     name = (new_name or "").strip()
     if "/" in name or "\\" in name:
         raise InvalidInput("A rename cannot move %s to another folder: give the new name "
-                           "only." % (ref,))
+                           "only." % ref.text)
     if name.lower().endswith("." + ref.type.lower()):
         name = name[:-len(ref.type) - 1]
     elif "." in name:
         raise InvalidInput("A rename cannot change the type of %s: give the new name only."
-                           % (ref,))
+                           % ref.text)
     if not name:
-        raise InvalidInput("Give the new name of %s." % (ref,))
+        raise InvalidInput("Give the new name of %s." % ref.text)
     if len(name) > MAX_NAME:
         raise InvalidInput("The new name is %d characters long; the server accepts at most "
                            "%d." % (len(name), MAX_NAME))

@@ -274,3 +274,24 @@ def test_progress_reaches_the_reporter(sandbox, connect, tmp_path):
     connect().services.delete(["Maps/Roads.MapServer"], backup_dir=str(tmp_path),
                               reporter=reporter)
     assert "backed up Maps/Roads.MapServer" in reporter.lines
+
+
+def test_non_ascii_names_back_up_delete_restore_and_rename(make_sandbox, connect, tmp_path):
+    sb = make_sandbox(unicode_names=True)
+    server = connect(sb)
+    cafe = u"Caf\u00e9"
+    refs = [r for r in sb.site.service_refs() if r.startswith(cafe + u"/")]
+    assert refs
+    result = server.services.delete([cafe + u"/*"], backup_dir=str(tmp_path))
+    assert set(r.status for r in result) == set(["ok"])
+    assert os.path.isdir(os.path.join(result.backup, cafe))
+    # the sandbox creates new services under the ArcObjects name rule (A-Z a-z 0-9 _ -), so
+    # these come back refused, and the error names them and the server's reason intact
+    with pytest.raises(BatchFailed) as caught:
+        server.services.restore(result.backup)
+    assert sorted(r.service for r in caught.value.result) == sorted(refs)
+    assert u"illegal character" in caught.value.result.failure_text()
+    sb.site.add_service(refs[0])
+    renamed = server.services.rename(refs[0], "Renamed")
+    assert renamed.new == cafe + u"/Renamed.MapServer"
+    assert u"Caf%C3%A9/Renamed/MapServer" in renamed.url
