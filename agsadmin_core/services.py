@@ -458,7 +458,7 @@ class ServicesManager(object):
             raise InvalidInput("Rename takes one service, not a pattern: '%s'." % text,
                                hint="Write Folder/Name.Type, e.g. Maps/Parcels.MapServer.")
         ref = _as_ref(service)
-        new_name = _check_new_name(ref, new_name)
+        new_name = check_new_name(ref, new_name)
         timeout = BatchOptions(timeout=timeout).timeout
         entries = self._folder_entries(ref.folder)
         current = _find_entry(entries, ref.name, ref.type)
@@ -697,8 +697,13 @@ class RenameResult(collections.namedtuple(
                 "dry_run": self.dry_run}
 
 
-def _check_new_name(ref, new_name):
-    """The new name, checked: same type, same folder, the characters the server accepts."""
+def check_new_name(ref, new_name):
+    """``new_name`` for a rename of ``ref``, checked offline: the name only (a trailing
+    ``.Type`` of the same type is dropped), the characters the server accepts, the length.
+
+    Raises:
+        InvalidInput: saying what is wrong.
+    """
     name = (new_name or "").strip()
     if "/" in name or "\\" in name:
         raise InvalidInput("A rename cannot move %s to another folder: give the new name "
