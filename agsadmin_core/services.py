@@ -465,7 +465,9 @@ class ServicesManager(object):
         if current is None:
             raise NotFound("%s does not exist: nothing was renamed." % ref.text,
                            operation="rename", service=ref.text)
-        ref = ServiceRef(ref.folder, current["serviceName"], current["type"])
+        folder = current.get("folderName") or ref.folder
+        ref = ServiceRef("" if folder == "/" else folder, current["serviceName"],
+                         current["type"])   # as the server spells them
         if current.get("isDefault") or ref.folder.lower() in ("system", "utilities"):
             raise InvalidInput("%s is a default service of the site; it cannot be renamed."
                                % ref.text)

@@ -219,7 +219,7 @@ def test_restore_one_service_folder_and_a_missing_folder(sandbox, connect, tmp_p
 
 def test_rename_keeps_folder_type_and_running_state(sandbox, connect):
     server = connect()
-    renamed = server.services.rename("Maps/Parcels.MapServer", "Parcels2026")
+    renamed = server.services.rename("maps/parcels.MapServer", "Parcels2026")
     assert (renamed.old, renamed.new) == ("Maps/Parcels.MapServer", "Maps/Parcels2026.MapServer")
     assert renamed.url == sandbox.url + "/rest/services/Maps/Parcels2026/MapServer"
     assert renamed.state == "STARTED"
