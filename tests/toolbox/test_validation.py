@@ -44,6 +44,10 @@ def test_validating_values_is_offline(tbx, offline_conn, tmp_path, no_network):
         "StopServices": [("services", ["Maps/*"]), ("connection_file", conn),
                          ("journal", journal)],
         "StartServices": [("folder", "Maps"), ("connection_file", conn)],
+        "DeleteServices": [("services", ["Maps/Old*"]), ("connection_file", conn),
+                           ("backup_folder", str(tmp_path))],
+        "RenameService": [("service", "Maps/Parcels.MapServer"), ("connection_file", conn),
+                          ("new_name", "Parcels2026")],
         "PublishServiceDefinition": [("connection_file", conn), ("sd_file", sd_file),
                                      ("folder", "Maps"), ("overwrite", True)],
     }
