@@ -21,7 +21,7 @@ import json
 import os
 
 from ._compat import write_atomic
-from .errors import AdminError, InvalidInput, NotFound
+from .errors import InvalidInput, NotFound, ServerError
 from .jsonfile import read_format, write as write_json
 from .selection import ServiceRef
 
@@ -67,8 +67,13 @@ def read_service(session, ref):
 
     Reads only (safe to repeat). ``parts`` maps file name to the parsed JSON.
 
+    An optional part the server refuses (no manifest for this type...) is recorded in
+    ``missing``; a part that could not be read at all (connection, sign-in) fails the whole
+    backup, so the service is not deleted.
+
     Raises:
-        AdminError: a required part (definition, status) could not be read.
+        AdminError: a required part (definition, status) could not be read, or the server
+            could not be reached.
     """
     parts = collections.OrderedDict()
     missing = collections.OrderedDict()
@@ -77,11 +82,7 @@ def read_service(session, ref):
         try:
             parts[name] = session.call(path, operation="back up", service=ref.text,
                                        safe_to_repeat=True)
-        except NotFound as exc:
-            if required:
-                raise
-            missing[name] = _short(exc)
-        except AdminError as exc:
+        except (NotFound, ServerError) as exc:
             if required:
                 raise
             missing[name] = _short(exc)

@@ -295,3 +295,21 @@ def test_non_ascii_names_back_up_delete_restore_and_rename(make_sandbox, connect
     renamed = server.services.rename(refs[0], "Renamed")
     assert renamed.new == cafe + u"/Renamed.MapServer"
     assert u"Caf%C3%A9/Renamed/MapServer" in renamed.url
+
+
+def test_an_optional_part_the_server_refuses_is_noted_not_fatal(sandbox, connect, tmp_path):
+    sandbox.faults.add("envelope", match="Roads.MapServer/iteminfo/manifest", code=500,
+                       message="No manifest for this service.")
+    result = connect().services.delete(["Maps/Roads.MapServer"], backup_dir=str(tmp_path))
+    assert result[0].status == "ok"
+    entry = index_of(result)["services"][0]
+    assert entry["missing"] == {"manifest.json": "No manifest for this service."}
+    assert "manifest.json" not in entry["files"]
+
+
+def test_a_part_that_cannot_be_read_at_all_keeps_the_service(sandbox, connect, tmp_path):
+    sandbox.faults.add("drop", match="Roads.MapServer/permissions", times=10)
+    with pytest.raises(BatchFailed) as caught:
+        connect().services.delete(["Maps/Roads.MapServer"], backup_dir=str(tmp_path))
+    assert "backup failed" in caught.value.result[0].message
+    assert "Maps/Roads.MapServer" in sandbox.site.service_refs()
