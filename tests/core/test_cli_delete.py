@@ -4,8 +4,6 @@ import io
 import json
 import os
 
-import pytest
-
 from tests.conftest import CANARY_PASSWORD
 from tests.core.test_cli import quick_retries, run, site  # noqa: F401 - fixtures
 
