@@ -313,3 +313,13 @@ def test_a_part_that_cannot_be_read_at_all_keeps_the_service(sandbox, connect, t
         connect().services.delete(["Maps/Roads.MapServer"], backup_dir=str(tmp_path))
     assert "backup failed" in caught.value.result[0].message
     assert "Maps/Roads.MapServer" in sandbox.site.service_refs()
+
+
+@pytest.mark.parametrize("version, batches, singles", [("10.7", 0, 5), ("10.7.1", 2, 0)])
+def test_delete_services_is_used_from_10_7_1(make_sandbox, connect, tmp_path, version,
+                                            batches, singles):
+    sb = make_sandbox(version=version)
+    result = connect(sb).services.delete(["Maps/*"], backup_dir=str(tmp_path), parallel=2)
+    assert [r.status for r in result] == ["ok"] * 5
+    assert len(calls(sb, "deleteServices")) == batches
+    assert len([r for r in sb.requests if r["path"].endswith(".MapServer/delete")]) == singles
