@@ -3,7 +3,8 @@
 Faults are matched per request (optionally by a case-insensitive substring
 of the path) and fire BEFORE the request is routed, so an operation that
 "failed" really did nothing (a stop that answered the lock error did not
-stop the service). The fault texts come from ``errors`` and are the recorded
+stop the service); the one exception is "drop-after", which lets the request
+do its work and then loses the answer. The fault texts come from ``errors`` and are the recorded
 ones (admin-api.md section 3: lock and store messages).
 """
 
