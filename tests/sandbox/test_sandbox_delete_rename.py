@@ -147,3 +147,18 @@ def test_drop_before_does_nothing(sb, admin):
     with pytest.raises(requests.exceptions.ConnectionError):
         admin.post("/services/Maps/Roads.MapServer/delete")
     assert "Maps/Roads.MapServer" in sb.site.service_refs()
+
+
+def test_the_site_log_records_delete_rename_and_create(sb, admin):
+    definition = admin.ok("/services/Maps/Roads.MapServer")
+    admin.ok("/services/Maps/renameService", serviceName="Parcels", serviceType="MapServer",
+             serviceNewName="Parcels2026")
+    admin.ok("/services/Maps/Roads.MapServer/delete")
+    admin.ok("/services/Maps/createService", service=json.dumps(definition))
+    body = admin.ok("/logs/query", level="INFO", filter=json.dumps({"codes": []}),
+                    pageSize="1000", startTime="", endTime="")
+    messages = [r["message"] for r in body["logMessages"]]
+    assert "Service 'Maps/Parcels.MapServer' was renamed to 'Maps/Parcels2026.MapServer'." \
+        in messages
+    assert "Service 'Maps/Roads.MapServer' was deleted." in messages
+    assert "Service 'Maps/Roads.MapServer' was created." in messages

@@ -427,6 +427,7 @@ class ServicesArea(object):
                 OrderedDict([("name", name), ("title", name),
                              ("description", svc.description), ("tags", [])]),
                 OrderedDict([("databases", []), ("resources", [])]), [])
+        self.site.log(logs.CREATED, source=svc.ref, ref=svc.ref)
         return _success()
 
     # -- folders (section 2.2) ---------------------------------------------
