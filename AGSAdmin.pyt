@@ -155,6 +155,17 @@ _DEFINITIONS = {
     "out_table": _Param("out_table", "Output Table", "DETable", "Required",
                         direction="Output"),
     "service_count": _Param("service_count", "Service Count", "GPLong", "Derived"),
+    # Delete Services
+    "backup_folder": _Param("backup_folder", "Backup Folder", "DEFolder", "Required"),
+    "force_protected": _Param("force_protected", "Force Protected", "GPBoolean",
+                              category=_OPTIONS, default=False),
+    "out_backup_folder": _Param("out_backup_folder", "Output Backup Folder", "DEFolder",
+                                "Derived"),
+    "deleted": _Param("deleted", "Deleted", "GPBoolean", "Derived"),
+    # Rename Service
+    "service": _Param("service", "Service", "GPString", "Required"),
+    "new_name": _Param("new_name", "New Name", "GPString", "Required"),
+    "out_service_url": _Param("out_service_url", "Service URL", "GPString", "Derived"),
     # Create Connection File
     "server_url": _Param("server_url", "Server URL", "GPString", "Required"),
     "out_connection_file": _Param("out_connection_file", "Output Connection File", "DEFile",
@@ -328,14 +339,11 @@ class _AdminTool(object):
     def _selection_given(self, p):
         return bool(_values(p["services"]) or _text(p["folder"]))
 
-    def _update_picker(self, p):
-        """Fill the services (and folder) lists from the server, once per connection file.
-
-        A list is fetched only while nothing is selected yet, which is how a dialog starts; a
-        script or model names its services, so running a tool never waits for a picker.
-        """
+    def _catalog(self, p):
+        """The server's list for the connection file: cached, or fetched once while nothing
+        is selected yet (how a dialog starts; a script or model names its services, so
+        running a tool never waits for a picker). None when there is none."""
         path = _text(p["connection_file"])
-        services, folder = _values(p["services"]), _text(p["folder"])
         catalog = None
         if path and os.path.isfile(path):
             helpers = _helpers()
@@ -348,6 +356,12 @@ class _AdminTool(object):
                         token = _signin_token()   # on this thread: arcpy stays here
                         signin = lambda: token  # noqa: E731
                     catalog = helpers.picker.service_catalog(path, signin)
+        return catalog
+
+    def _update_picker(self, p):
+        """Fill the services (and folder) lists from the server, once per connection file."""
+        services, folder = _values(p["services"]), _text(p["folder"])
+        catalog = self._catalog(p)
         if catalog is not None and catalog.state == "ready":
             p["services"].filter.list = catalog.choices(services)
             folders = list(catalog.folders)
@@ -502,6 +516,63 @@ class StartServices(_AdminTool):
             journal.isInputValueDerived(), journal.hasError(), _text(p["connection_file"]))
 
 
+class DeleteServices(_AdminTool):
+    """Back up services (definition, status, item info, manifest, permissions), then delete
+    them."""
+
+    PARAMETERS = ("connection_file", "services", "folder", "backup_folder", "force_protected",
+                  "wait_timeout", "out_backup_folder", "deleted")
+    RUN = "delete_services"
+    PICKER = True
+
+    def __init__(self):
+        self.label = "Delete Services"
+        self.description = ("Saves each chosen service (its definition, status, item info, "
+                            "manifest and permissions) into a new dated folder inside the "
+                            "Backup Folder, then deletes it. A service whose backup fails is "
+                            "not deleted. System, Utilities, hosted and default services need "
+                            "Force Protected and their exact names. Outputs: the backup "
+                            "folder written and a Boolean for preconditions.")
+
+    def _check(self, p):
+        if not _text(p["connection_file"]):
+            return []   # an empty dialog: nothing to check yet
+        return _helpers().validation.check_delete(_values(p["services"]), _text(p["folder"]))
+
+
+class RenameService(_AdminTool):
+    """Rename one service in its folder, keeping its type and state; outputs its new URL."""
+
+    PARAMETERS = ("connection_file", "service", "new_name", "wait_timeout", "out_service_url")
+    RUN = "rename_service"
+
+    def __init__(self):
+        self.label = "Rename Service"
+        self.description = ("Renames one service in its folder. The new name is checked "
+                            "(letters, digits, _ and -; free in the folder) before anything is "
+                            "sent; a running service runs again under its new name. Output: "
+                            "the new REST URL.")
+
+    def _selection_given(self, p):
+        return bool(_text(p["service"]))
+
+    def _update(self, p):
+        current = _text(p["service"])
+        catalog = self._catalog(p)
+        if catalog is not None and catalog.state == "ready":
+            choices = list(catalog.services)
+            p["service"].filter.list = choices + ([current] if current and
+                                                  current not in choices else [])
+        else:
+            p["service"].filter.list = []   # free text: type Folder/Name.Type
+
+    def _check(self, p):
+        service, new_name = _text(p["service"]), _text(p["new_name"])
+        if not (service or new_name):
+            return []
+        return _helpers().validation.check_rename(service, new_name)
+
+
 class PublishServiceDefinition(_AdminTool):
     """Publish a service definition (.sd) file: upload it, run the server's publishing job,
     give the new service's URL."""
@@ -576,8 +647,10 @@ class Toolbox(object):
         self.label = "AGSAdmin"
         self.alias = "agsadmin"
         self.description = ("Administer ArcGIS Server: connection files with the password in "
-                            "the OS keyring, list services, and stop and restart them around "
-                            "a data load with a journal that survives a failure.")
+                            "the OS keyring, list services, stop and restart them around a "
+                            "data load with a journal that survives a failure, delete "
+                            "services after a backup, rename them, back up and restore the "
+                            "site, and publish service definitions.")
         self.tools = [CreateConnectionFile, ListServices, StopServices, StartServices,
+                      DeleteServices, RenameService, ExportSite, ImportSite,
                       PublishServiceDefinition]
-        self.tools += [ExportSite, ImportSite]

@@ -276,6 +276,10 @@ class BatchEngine(object):
                 # (only safe operations are resent; the others are read back above).
                 reporter.warning("%s failed (%s); trying the services one by one."
                                  % (op.batch_path, _short(outcome)))
+                if not op.safe_to_repeat:
+                    # The server may have done part of the batch before it refused: read
+                    # the states, count what was done, and send singly only the rest.
+                    chunk = self._left_after_refusal(op, chunk, outcome, record)
                 run_bounded(one, chunk, workers=options.parallel, cancelled=stop_now,
                             on_done=record)
                 return
@@ -295,6 +299,25 @@ class BatchEngine(object):
                     on_done=chunk_done)
         if fatal:
             raise fatal[0]
+
+    def _left_after_refusal(self, op, chunk, error, record):
+        """After a refused batch of an unsafe operation: record the services the server
+        changed anyway and return those it did not (the only ones to send singly)."""
+        try:
+            now = self._states_of(chunk)
+        except AdminError as exc:
+            for info in chunk:
+                record(info, (FAILED, "%s failed (%s) and the outcome could not be checked "
+                                      "(%s); nothing was resent"
+                              % (op.batch_path, _short(error), _short(exc))))
+            return []
+        left = []
+        for info in chunk:
+            if _reached(op, now.get(info.ref.lower())):
+                record(info, (OK, None))
+            else:
+                left.append(info)
+        return left
 
     def _outcome_after_lost_answer(self, op, infos, error):
         """The connection dropped after a request that must not be repeated: read the

@@ -19,6 +19,8 @@ CLI_WORDS = {
     "sign_in_again": "sign in again (agsadmin login) or give a fresh --token",
     "create_connection": "create one with 'agsadmin login --save FILE'",
     "list_services": "list what exists with 'agsadmin services'",
+    "choose_backup": "give --backup-dir D, or --no-backup to delete without a backup",
+    "force_protected": "name it exactly (Folder/Name.Type) and add --force-protected",
     "stop_journal": "'agsadmin stop --journal FILE'",
     "use_ca_bundle": "pass its bundle with --ca-bundle PATH",
     "skip_tls_check": "use --insecure",

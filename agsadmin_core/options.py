@@ -118,6 +118,19 @@ JOB_TIMEOUT = Option("job_timeout", ["--job-timeout"], kind=float, default=3600.
                      maximum=86400, metavar="S",
                      help="seconds to follow the publishing job (default 3600)")
 
+# -- delete, rename, restore ---------------------------------------------------------------
+
+BACKUP_DIR = Option("backup_dir", ["--backup-dir"], metavar="D",
+                    help="save each service's definition, status, item info, manifest and "
+                         "permissions under D/<timestamp>/ before deleting it")
+NO_BACKUP = Option("no_backup", ["--no-backup"], kind=bool, default=False,
+                   help="delete without any backup (say so explicitly)")
+YES = Option("yes", ["--yes", "-y"], kind=bool, default=False,
+             help="do not ask for confirmation (required when no terminal can answer)")
+FORCE_PROTECTED = Option("force_protected", ["--force-protected"], kind=bool, default=False,
+                         help="allow System, Utilities, hosted and default services, each "
+                              "named exactly")
+
 # -- site backups ---------------------------------------------------------------------------
 
 # exportSite and importSite answer only when the whole site is written or read: minutes on a

@@ -97,3 +97,25 @@ class BatchResult(object):
                 "journal": self.journal.path if self.journal is not None else None,
                 "results": [{"service": r.service, "status": r.status, "before": r.before,
                              "after": r.after, "message": r.message} for r in self.results]}
+
+
+class BackupResult(BatchResult):
+    """The result of a delete (or a restore) that works with a backup folder.
+
+    Attributes (besides those of :class:`BatchResult`):
+        backup: the backup run's folder (``<backup_dir>/<timestamp>``) a delete wrote, or
+            the folder a restore read; None for a delete without backup or a dry run.
+    """
+
+    def __init__(self, operation, results, done_word=None, backup=None, dry_run=False):
+        BatchResult.__init__(self, operation, results, done_word, None, dry_run)
+        self.backup = backup
+
+    def with_results(self, results):
+        return BackupResult(self.operation, results, self.done_word, self.backup,
+                            self.dry_run)
+
+    def to_json(self):
+        data = BatchResult.to_json(self)
+        data["backup"] = self.backup
+        return data

@@ -20,8 +20,7 @@ from .._compat import argv_text
 from ..errors import AdminError, AuthenticationFailed, BatchFailed, Cancelled, \
     ConnectionFailed, InvalidInput, NotJSON
 from ..version import __version__
-from . import account, local, services
-from . import publish
+from . import account, delete, local, publish, services
 from . import site as site_commands
 from .common import Context, add_global_options
 from .printers import StderrReporter, printer_for
@@ -29,9 +28,8 @@ from .printers import StderrReporter, printer_for
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_CONNECT, EXIT_CANCELLED = 0, 1, 2, 3, 4, 130
 
 #: Every command, in the order ``--help`` lists them.
-COMMANDS = account.COMMANDS + services.COMMANDS + local.COMMANDS
-COMMANDS += publish.COMMANDS
-COMMANDS += site_commands.COMMANDS
+COMMANDS = (account.COMMANDS + services.COMMANDS + delete.COMMANDS + site_commands.COMMANDS +
+            publish.COMMANDS + local.COMMANDS)
 
 #: The exit code of each kind of failure (first match wins; BatchFailed and Cancelled are
 #: handled apart because their results are printed too).

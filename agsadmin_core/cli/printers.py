@@ -75,6 +75,10 @@ class TablePrinter(object):
         hint = journal_hint(result)
         if hint:
             self.out.write(hint + u"\n")
+        backup = getattr(result, "backup", None)
+        if backup and result.operation == "delete":
+            self.out.write(u"Backups: %s (bring a service back with: agsadmin restore %s)\n"
+                           % (backup, backup))
 
     def record(self, data, lines):
         """A single outcome: ``lines`` for people (``data`` is what JSON would print)."""

@@ -18,6 +18,8 @@ TOOLBOX_WORDS = {
     "sign_in_again": "run Create Connection File again",
     "create_connection": "create one with the Create Connection File tool",
     "list_services": "list what exists with the List Services tool",
+    "choose_backup": "fill in the Backup Folder",
+    "force_protected": "name it exactly (Folder/Name.Type) and check Force Protected",
     "stop_journal": "Stop Services",
     "use_ca_bundle": "give its bundle as the CA Bundle of Create Connection File",
     "skip_tls_check": "skip the certificate check",

@@ -65,6 +65,18 @@ def clear_catalogs():
         _CATALOGS.clear()
 
 
+def forget_catalog(path):
+    """Forget the cached list of one connection file: after a delete or a rename the next
+    dialog reads the server's list again."""
+    try:
+        full = os.path.normcase(os.path.abspath(path))
+    except (TypeError, ValueError, AttributeError):
+        return
+    with _CATALOGS_LOCK:
+        for key in [k for k in _CATALOGS if k[0] == full]:
+            del _CATALOGS[key]
+
+
 def _catalog_key(path):
     full = os.path.normcase(os.path.abspath(path))
     return full, os.path.getmtime(full)

@@ -320,6 +320,74 @@ def publish_service_definition(run):
                                           result.url))
 
 
+# -- Delete Services / Rename Service ---------------------------------------------------------
+
+
+def delete_services(run):
+    """Back up, then delete services; outputs the run's backup folder and a Boolean for
+    preconditions. The service picker of this connection file reads the server again."""
+    from ..errors import BatchFailed
+    from . import picker
+    path = run.text("connection_file")
+    run.set("deleted", False)
+    held = {}
+
+    def notes():
+        backup = getattr(held.get("result"), "backup", None)
+        if not backup:
+            return [(INFO, "Nothing was backed up, and nothing deleted.")]
+        return [(INFO, "The backups of every deleted service are in %s; 'agsadmin restore "
+                       "%s' brings back a service's configuration." % (backup, backup))]
+
+    run.failure_notes = notes
+    server = run.connect()
+    try:
+        run.reporter.status("Backing up and deleting services...")
+        try:
+            result = server.services.delete(
+                run.values("services"), folder=run.text("folder"),
+                backup_dir=run.text("backup_folder"),
+                force_protected=run.flag("force_protected"), options=run.batch_options())
+        except (BatchFailed, Cancelled) as exc:
+            held["result"] = exc.result
+            if getattr(exc.result, "backup", None):
+                run.set("out_backup_folder", exc.result.backup)
+            if isinstance(exc, BatchFailed):
+                raise
+            run.reporter.lines(messages.cancel_lines(exc))
+            run.reporter.lines(notes())
+            return
+    finally:
+        server.close()
+        picker.forget_catalog(path)
+    held["result"] = result
+    run.set("out_backup_folder", result.backup)
+    run.reporter.lines(messages.result_lines(result))
+    run.reporter.info(messages.summary_line(result))
+    run.reporter.lines(notes())
+    run.set("deleted", True)
+
+
+def rename_service(run):
+    """Rename one service; outputs its new REST URL. The service picker of this connection
+    file reads the server again."""
+    from . import picker
+    path = run.text("connection_file")
+    wait = int(run.number("wait_timeout", 120) or 0)
+    server = run.connect()
+    try:
+        run.reporter.status("Renaming %s..." % run.text("service"))
+        result = server.services.rename(run.text("service"), run.text("new_name"),
+                                        wait=wait > 0, timeout=wait or None)
+    finally:
+        server.close()
+        picker.forget_catalog(path)
+    run.set("out_service_url", result.url)
+    run.reporter.info("Renamed %s to %s (%s)." % (result.old, result.new,
+                                                  (result.state or "state unknown").lower()))
+    run.reporter.info("Service URL: %s" % result.url)
+
+
 # -- Export Site / Import Site ----------------------------------------------------------------
 
 

@@ -230,3 +230,34 @@ def check_start(services, folder, journal, journal_derived, journal_has_error,
     if journal and not journal_derived and not journal_has_error:
         findings.extend(check_journal_input(journal, connection_path))
     return findings
+
+
+def check_delete(services, folder):
+    """Delete takes services and/or a folder."""
+    if not services and not folder:
+        return [_error("services", "Name the services to delete (pick them, or type names or "
+                                   "patterns such as Maps/Old*), or give a folder.")]
+    return []
+
+
+def check_rename(service, new_name):
+    """Rename takes one service name (no pattern) and a new name the server accepts."""
+    from ..selection import is_pattern, parse_ref
+    from ..services import check_new_name
+    findings = []
+    ref = None
+    if service:
+        if is_pattern(service):
+            findings.append(_error("service", "Rename takes one service, not a pattern: "
+                                              "pick it, or type Folder/Name.Type."))
+        else:
+            try:
+                ref = parse_ref(service)
+            except AdminError as exc:
+                findings.append(_error("service", error_text(exc)))
+    if new_name and ref is not None:
+        try:
+            check_new_name(ref, new_name)
+        except AdminError as exc:
+            findings.append(_error("new_name", error_text(exc)))
+    return findings

@@ -3,7 +3,8 @@
 Faults are matched per request (optionally by a case-insensitive substring
 of the path) and fire BEFORE the request is routed, so an operation that
 "failed" really did nothing (a stop that answered the lock error did not
-stop the service). The fault texts come from ``errors`` and are the recorded
+stop the service); the one exception is "drop-after", which lets the request
+do its work and then loses the answer. The fault texts come from ``errors`` and are the recorded
 ones (admin-api.md section 3: lock and store messages).
 """
 
@@ -14,7 +15,7 @@ from collections import OrderedDict
 
 from ._compat import text_type
 
-KINDS = ("envelope", "lock", "store-lock", "drop", "html", "http-status", "cut")
+KINDS = ("envelope", "lock", "store-lock", "drop", "drop-after", "html", "http-status", "cut")
 
 
 class Fault(object):
@@ -87,7 +88,9 @@ class Faults(object):
 
         kind: "envelope" (admin/REST error with ``code`` and ``message``),
         "lock" (the service-configuring lock message), "store-lock" (the
-        store message), "drop" (close the socket, no response), "html" (an
+        store message), "drop" (close the socket, no response), "drop-after"
+        (do the work, then close the socket with no response: the answer is
+        lost after the server acted), "html" (an
         HTTP 200 text/html login page, as a Web Adaptor or proxy answers) or
         "http-status" (a raw HTTP error, ``status`` default 502) or "cut" (the request
         is served, but the connection ends halfway through the body it announced: a

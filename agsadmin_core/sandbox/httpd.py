@@ -65,6 +65,10 @@ class App(object):
             if fault is not None and fault.kind == "cut":
                 response = self.dispatch(req)
                 response.cut = True  # announce the whole body, send half, close
+            elif fault is not None and fault.kind == "drop-after":
+                # The server did the work; only its answer is lost on the way back.
+                self.dispatch(req)
+                response = wire.Response(drop=True)
             else:
                 response = self._fault_response(fault, req) if fault else self.dispatch(req)
         except Exception:  # a sandbox bug must still answer, and show on stderr

@@ -19,6 +19,10 @@ PARAMETER_NAMES = {
                      "out_journal", "stopped"],
     "StartServices": ["connection_file", "services", "folder", "journal", "wait_timeout",
                       "started"],
+    "DeleteServices": ["connection_file", "services", "folder", "backup_folder",
+                       "force_protected", "wait_timeout", "out_backup_folder", "deleted"],
+    "RenameService": ["connection_file", "service", "new_name", "wait_timeout",
+                      "out_service_url"],
     "PublishServiceDefinition": ["connection_file", "sd_file", "folder", "service_name",
                                  "overwrite", "service_url"],
 }
@@ -181,8 +185,9 @@ def test_every_default_and_range_equals_its_declaration(tbx):
                 minimum = 0   # 0 is the toolbox's --no-wait (options.NO_WAIT), documented
             assert list(param.value_range) == [minimum, option.maximum], param.name
         checked.append(param.name)
-    assert sorted(checked) == ["allow_http", "ca_bundle", "folder", "overwrite",
-                               "service_name", "site_timeout", "skip_verification", "timeout",
+    assert sorted(checked) == ["allow_http", "ca_bundle", "folder", "force_protected",
+                               "overwrite", "service_name", "site_timeout",
+                               "skip_verification", "timeout",
                                "wait_timeout"]
 
 

@@ -79,6 +79,7 @@ STOPPED = ("INFO", 8002, None, "Service '%(ref)s' was stopped.")
 DELETED = ("INFO", 8003, None, "Service '%(ref)s' was deleted.")
 RENAMED = ("INFO", 8004, None, "Service '%(ref)s' was renamed to '%(new)s'.")
 FOLDER_CREATED = ("INFO", 8005, "Admin", "Folder '%(folder)s' was created.")
+CREATED = ("INFO", 8007, None, "Service '%(ref)s' was created.")
 FOLDER_DELETED = ("INFO", 8006, "Admin", "Folder '%(folder)s' and its services were deleted.")
 
 # Synthetic history: per level, (code, source kind, methodName, message, has elapsed).

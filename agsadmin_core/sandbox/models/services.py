@@ -103,6 +103,11 @@ class Service(object):
         self._rt_from, self._rt_to, self._rt_at = current, state, now + settle_seconds
 
 
+# Keys of the service JSON that the model holds itself (not part of ``config``).
+_MODEL_KEYS = ("serviceName", "type", "description", "configuredState", "private",
+               "isDefault", "folderName", "realTimeState")
+
+
 def _check_name(kind, name):
     if len(name) > _MAX_NAME:
         raise errors.InvalidParameter("%sName" % kind.lower(),
@@ -379,6 +384,50 @@ class ServicesArea(object):
             svc.name = new_name
             svc.folder.services[new_key] = svc
         self.site.log(logs.RENAMED, source=old_ref, ref=old_ref, new=svc.ref)
+        return _success()
+
+    def create_service(self, folder_name, service):
+        """Admin API: POST ``/services/[<folder>/]createService`` with ``service`` (section 2.3 JSON).
+
+        The definition is the service JSON a GET returns (-next section 3: DSC
+        feeds it back this way). Raises NotFound (folder), MissingParameter,
+        InvalidName, ServiceExists.
+        """
+        if not isinstance(service, dict):
+            raise errors.InvalidParameter("service", "Expected a JSON object.")
+        name, type_ = service.get("serviceName"), service.get("type")
+        missing = [n for n, v in (("serviceName", name), ("type", type_))
+                   if not isinstance(v, string_types) or not v]
+        if missing:
+            # assumption: unrecorded; the missing-field wording of MissingParameter.
+            raise errors.MissingParameter(*missing)
+        folder = self.get_folder(folder_name)
+        # assumption: a folderName inside the JSON must agree with the URL's folder
+        # (the doc says the service is created "in a folder"; the clash text is unrecorded).
+        inner = service.get("folderName")
+        if inner not in (None, "", "/") and self._key(inner) != self._key(folder.name):
+            raise errors.InvalidParameter(
+                "service", "folderName '%s' is not the folder of this URL." % inner)
+        _check_name("Service", name)
+        state = text_type(service.get("configuredState") or STARTED).upper()
+        if state not in _STATES:
+            raise errors.InvalidParameter("service", "configuredState must be STARTED or STOPPED.")
+        config = OrderedDict((k, v) for k, v in service.items() if k not in _MODEL_KEYS)
+        with self._lock:
+            if self._key("%s.%s" % (name, type_)) in folder.services:
+                raise errors.ServiceExists("%s.%s" % (name, type_))
+            # assumption: the new service takes the definition's configuredState
+            # (STARTED when absent), at once; it is neither hosted nor a default service.
+            svc = self._add(folder, name, type_, text_type(service.get("description") or ""),
+                            config, state, False, False)
+            svc.private = bool(service.get("private"))
+            # assumption: a created service has minimal children: item info from
+            # the definition, an empty manifest, no permissions (none were given).
+            svc._children = seed.ServiceChildren(
+                OrderedDict([("name", name), ("title", name),
+                             ("description", svc.description), ("tags", [])]),
+                OrderedDict([("databases", []), ("resources", [])]), [])
+        self.site.log(logs.CREATED, source=svc.ref, ref=svc.ref)
         return _success()
 
     # -- folders (section 2.2) ---------------------------------------------

@@ -93,6 +93,14 @@ def rename_service(app, req, folder=""):
                                             req.get("serviceNewName"))
 
 
+def create_service(app, req, folder=""):
+    """``/services/[<folder>/]createService`` with ``service`` = the service JSON (section 2.3)."""
+    definition = json_field(req, "service", dict)
+    if definition is None:
+        raise errors.MissingParameter("service")
+    return app.site.services.create_service(folder, definition)
+
+
 def service_json(app, req, service, folder=""):
     """``.../<name>.<type>`` (section 2.3)."""
     return app.site.services.service_json(_service(app, folder, service))
@@ -168,7 +176,9 @@ ROUTES = [
           doc="serviceName, serviceType, serviceNewName; `/services//renameService` is the root"),
 ] + [_not_emulated("/arcgis/admin/services/" + n) for n in (
     "types", "permissions", "properties", "webhooks", "exportServices", "importServices",
-    "canCreateService", "createService", "federate", "unfederate", "editFolder")] + [
+    "canCreateService", "federate", "unfederate", "editFolder")] + [
+    route("POST", "/arcgis/admin/services/createService", create_service,
+          doc="from a service JSON (`service`); name taken or invalid refused"),
     route("GET POST", SVC, service_json, doc="service JSON"),
     route("GET POST", SVC + "/status", status, doc="configuredState, realTimeState"),
     route("POST", SVC + "/start", start, doc="idempotent; hosted refused; `/Start` too"),
@@ -189,7 +199,9 @@ ROUTES = [
     route("POST", "/arcgis/admin/services/<folder>/deleteFolder", delete_folder,
           doc="deletes the folder and its services"),
 ] + [_not_emulated("/arcgis/admin/services/<folder>/" + n) for n in (
-    "editFolder", "permissions", "createService")] + [
+    "editFolder", "permissions")] + [
+    route("POST", "/arcgis/admin/services/<folder>/createService", create_service,
+          doc="in that folder; a `folderName` in the JSON must agree"),
     route("ANY", "/arcgis/admin/services/<folder>/<rest>", folder_child, fallback=True,
           doc="other children: the 404 envelope naming the child"),
 ]
