@@ -64,12 +64,56 @@ def native_str(text):
     return text.encode("utf-8") if _PY2 else text
 
 
+def text_stream(stream):
+    """``stream`` made safe for text with any character.
+
+    On 2.7 a ``file`` (sys.stdout) takes bytes, and writing non-ASCII text to a pipe, whose
+    encoding is None, raises UnicodeEncodeError: it is wrapped to encode in the terminal's
+    encoding, or UTF-8 for a pipe. On 3, a stream whose encoding cannot hold a character (a
+    C locale on 3.6) escapes it instead of failing.
+    """
+    if _PY2 and isinstance(stream, file):  # noqa: F821  pragma: no cover - 2.7 only
+        import codecs
+        return codecs.getwriter(stream.encoding or "utf-8")(stream, errors="replace")
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+    if not encoding or encoding == "utf8":
+        return stream
+    reconfigure = getattr(stream, "reconfigure", None)   # 3.7 and later
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+        return stream
+    buffer = getattr(stream, "buffer", None)   # 3.6: a new wrapper over the same bytes
+    if buffer is None:
+        return stream
+    stream.flush()
+    return io.TextIOWrapper(buffer, encoding=stream.encoding, errors="backslashreplace",
+                            line_buffering=True)
+
+
 def argv_text(args):
-    """Command line arguments as text. Python 2.7 hands them over as bytes in the system's
-    encoding (UTF-8 on Linux and macOS, the ANSI code page on Windows)."""
+    """Command line arguments as text. Python 2.7 hands them over as bytes: UTF-8 on Linux
+    and macOS (even when the locale claims ASCII), the ANSI code page on Windows; UTF-8 is
+    tried first because bytes of another encoding almost never decode as UTF-8."""
     encoding = sys.getfilesystemencoding() or "utf-8"
-    return [a.decode(encoding, "replace") if isinstance(a, bytes) and
-            not isinstance(a, text_type) else a for a in args]
+    found = []
+    for arg in args:
+        if isinstance(arg, text_type) and any(u"\udc80" <= c <= u"\udcff" for c in arg):
+            # Python 3 in an ASCII locale (3.6 with LANG=C) keeps the bytes it could not
+            # decode as surrogates: get those bytes back and read them as UTF-8.
+            try:
+                arg = arg.encode(encoding, "surrogateescape")
+            except (UnicodeError, LookupError):
+                pass
+        if isinstance(arg, bytes) and not isinstance(arg, text_type):
+            try:
+                arg = arg.decode("utf-8")
+            except UnicodeDecodeError:
+                arg = arg.decode(encoding, "replace")
+        found.append(arg)
+    return found
 
 
 def open_text(path, mode="r", encoding="utf-8"):

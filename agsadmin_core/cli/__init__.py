@@ -16,7 +16,7 @@ import errno
 import os
 import sys
 
-from .._compat import argv_text
+from .._compat import argv_text, text_stream
 from ..errors import AdminError, AuthenticationFailed, BatchFailed, Cancelled, \
     ConnectionFailed, InvalidInput, NotJSON
 from ..version import __version__
@@ -80,8 +80,9 @@ def build_parser():
 
 def main(argv=None, stdout=None, stderr=None):
     """Run the command line; returns the exit code."""
-    stdout = stdout or sys.stdout
-    stderr = stderr or sys.stderr
+    real_stdout = stdout is None or stdout is sys.stdout
+    stdout = text_stream(stdout or sys.stdout)
+    stderr = text_stream(stderr or sys.stderr)
     parser = build_parser()
     argv = argv_text(sys.argv[1:] if argv is None else argv)
     # argparse prints help and usage errors on sys.stdout/sys.stderr: point them at ours.
@@ -117,7 +118,7 @@ def main(argv=None, stdout=None, stderr=None):
         if exc.errno != errno.EPIPE:
             raise
         # `agsadmin services | head`: the reader has gone; stop quietly, as cat does.
-        if stdout is sys.stdout:
+        if real_stdout:
             _quiet_stdout()
         return EXIT_OK
     except AdminError as exc:

@@ -102,3 +102,25 @@ def test_the_cli_lists_and_stops_non_ascii_services(make_sandbox, monkeypatch, t
     assert started.code == 0, started.err
     names = [r["service"] for r in json.loads(started.out)["results"]]
     assert u"Caf\u00e9/\u65e5\u672c.MapServer" in names
+
+
+@pytest.mark.parametrize("lang", ["C", "C.UTF-8"])
+def test_non_ascii_names_through_a_pipe_in_a_real_process(make_sandbox, lang):
+    """sys.stdout of 2.7 is ASCII when it is a pipe, and 3.6 in a C locale too: the names
+    must still come through (as UTF-8 or escaped), with no traceback."""
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    sb = make_sandbox(unicode_names=True)
+    env = dict(os.environ, AGSADMIN_PASSWORD=CANARY_PASSWORD, LANG=lang, LC_ALL=lang)
+    env.pop("PYTHONIOENCODING", None)
+    child = subprocess.Popen([sys.executable, "-m", "agsadmin_core", "--server", sb.url,
+                              "--user", CANARY_USER, "services", u"Caf\u00e9/*".encode("utf-8")
+                              if str is bytes else u"Caf\u00e9/*", "Nope/*"],
+                             cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+    out, err = child.communicate()
+    assert child.returncode == 0, err.decode("utf-8", "replace")
+    assert b"Traceback" not in err and b"No service matches" in err
+    text = out.decode("utf-8", "replace")
+    assert u"Stra\u00dfen" in text or u"Stra\\xdfen" in text
