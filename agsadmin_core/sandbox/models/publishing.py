@@ -114,14 +114,10 @@ class PublishingArea(object):
     def __init__(self, site):
         self.site = site
         self._lock = site.lock
-        self.jobs = OrderedDict()
-        self.log = []
-        self.submit_seconds = 0.1
-        self.run_seconds = 0.3
-        self.fail_next = None
-        self.end_next = None
+        self.populate()
 
     def populate(self):
+        """The starting state (also what a reset returns to): no jobs, default timings."""
         with self._lock:
             self.jobs = OrderedDict()
             self.log = []
