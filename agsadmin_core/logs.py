@@ -13,6 +13,7 @@ tested against a fake of the server's paging rules.
 """
 
 import collections
+import copy
 import datetime
 import numbers
 import re
@@ -28,6 +29,8 @@ LEVELS = ("SEVERE", "WARNING", "INFO", "FINE", "VERBOSE", "DEBUG")
 SETTING_LEVELS = ("OFF",) + LEVELS
 #: The server's documented page size limit (admin-api-next.md 7.1).
 MAX_PAGE_SIZE = 10000
+#: The first version whose records carry ``requestID`` and whose filter takes ``requestIds``.
+REQUEST_IDS_SINCE = (10, 7)
 #: Code ranges up to this many codes are sent to the server as a list of ints; wider ones are
 #: filtered here only, so the form stays small.
 # assumption: the server documents ``codes`` as ints; ARC passes range strings through but no
@@ -401,20 +404,32 @@ class LogsManager(object):
             between pages and its ``warning()`` hears about records the server cannot page.
         clock: returns now in epoch ms (tests fix it).
         sleep: waits between polls of :meth:`follow`.
+        version: returns the server's version as a tuple of ints (``session.version``), so
+            ``request_ids`` can be refused before 10.7; None when unknown.
     """
 
-    def __init__(self, caller, resolve_services=None, reporter=None, clock=None, sleep=None):
+    def __init__(self, caller, resolve_services=None, reporter=None, clock=None, sleep=None,
+                 version=None):
         self.caller = caller
         self.resolve_services = resolve_services
         self.reporter = reporter
         self.clock = clock or now_ms
         self.sleep = sleep or time.sleep
+        self.version = version
+
+    def _with(self, reporter):
+        """This manager with another reporter (a front end's, for one query)."""
+        if reporter is None or reporter is self.reporter:
+            return self
+        other = copy.copy(self)
+        other.reporter = reporter
+        return other
 
     # -- query ----------------------------------------------------------------------------
 
     def query(self, level="WARNING", since=None, until=None, services=None, machines=None,
               codes=None, sources=None, process_ids=None, request_ids=None, text=None,
-              limit=None, page_size=MAX_PAGE_SIZE, progress=None):
+              limit=None, page_size=MAX_PAGE_SIZE, progress=None, reporter=None):
         """Every matching record, newest first, read a page at a time as they are consumed.
 
         Admin API: ``POST /admin/logs/query`` (``startTime`` = ``until``, ``endTime`` =
@@ -436,6 +451,8 @@ class LogsManager(object):
             page_size: records per request, at most 10000.
             progress: called as ``progress(records_so_far, reached_datetime)`` after each
                 page.
+            reporter: for this query, instead of the manager's (cancel between pages,
+                warnings).
 
         Raises:
             InvalidInput: bad input, before any request.
@@ -452,7 +469,7 @@ class LogsManager(object):
                 raise InvalidInput("The limit '%s' is not a whole number." % to_text(limit))
             if limit < 0:
                 raise InvalidInput("The limit must not be negative.")
-        return self._query(spec, limit, progress)
+        return self._with(reporter)._query(spec, limit, progress)
 
     def _query(self, spec, limit, progress):
         state = _WalkState()
@@ -579,8 +596,16 @@ class LogsManager(object):
             filters["processIds"] = pids
         rids = _texts(request_ids)
         if rids:
+            self._check_request_ids()
             filters["requestIds"] = rids
         return _Query(level, start, end, filters, code_ranges, needle, page_size)
+
+    def _check_request_ids(self):
+        version = self.version() if self.version is not None else None
+        if version and tuple(version) < REQUEST_IDS_SINCE:
+            raise InvalidInput(
+                "Filtering by request ID needs ArcGIS Server 10.7 or later; this site runs "
+                "%s, whose records carry no request ID." % ".".join(str(n) for n in version))
 
     def _service_names(self, services):
         entries = expand_list_files(_texts(services))
@@ -610,7 +635,7 @@ class LogsManager(object):
 
     def follow(self, level="WARNING", since=None, services=None, machines=None, codes=None,
                sources=None, process_ids=None, request_ids=None, text=None, interval=5.0,
-               stop=None, until=None, page_size=MAX_PAGE_SIZE):
+               stop=None, until=None, page_size=MAX_PAGE_SIZE, reporter=None):
         """New records as they are written, oldest first, like ``tail -f``.
 
         Polls ``/logs/query`` every ``interval`` seconds for records at or after the newest
@@ -622,6 +647,7 @@ class LogsManager(object):
             since: where to begin (default now: only records written from now on).
             stop: a callable; following ends when it returns True (checked after each poll).
             until: following ends once the clock passes this time.
+            reporter: for this run, instead of the manager's.
             Others: as in :meth:`query`.
 
         Ends also when the reporter's ``cancelled()`` turns True. A poll holds its records
@@ -635,7 +661,7 @@ class LogsManager(object):
                              machines, codes, sources, process_ids, request_ids, text,
                              page_size)
         stop_ms = parse_time(until, self.clock(), "until")
-        return self._follow(spec, float(interval), stop, stop_ms)
+        return self._with(reporter)._follow(spec, float(interval), stop, stop_ms)
 
     def _follow(self, spec, interval, stop, stop_ms):
         newest, seen = spec.end, {}

@@ -8,6 +8,7 @@ when a connection is made, so importing the package stays cheap for the toolbox.
 
 from .connect import open_server
 from .connection import ConnectionInfo
+from .logs import LogsManager
 from .services import ServicesManager
 from .uploads import UploadsManager
 from .site import SiteManager
@@ -20,6 +21,8 @@ class Server(object):
         session: the :class:`~agsadmin_core.session.AdminSession` every call goes through.
         services: the :class:`~agsadmin_core.services.ServicesManager`.
         site: the :class:`~agsadmin_core.site.SiteManager` (backup and restore).
+        logs: the :class:`~agsadmin_core.logs.LogsManager` (``query``, ``follow``,
+            ``settings``, ``set_settings``, ``clean``).
     """
 
     def __init__(self, session):
@@ -27,6 +30,8 @@ class Server(object):
         self.services = ServicesManager(session)
         self.uploads = UploadsManager(session)
         self.site = SiteManager(session)
+        self.logs = LogsManager(session, resolve_services=self._service_names,
+                                version=lambda: session.version)
 
     @classmethod
     def connect(cls, url, username=None, password=None, token=None, portal_url=None,
@@ -62,6 +67,12 @@ class Server(object):
         """Connect with a :class:`~agsadmin_core.connection.ConnectionInfo` (see
         :func:`~agsadmin_core.connect.open_server`)."""
         return open_server(info, **overrides)
+
+    def _service_names(self, patterns):
+        """``Folder/Name.Type`` of every service (System and Hosted included) matching the
+        patterns, for the logs' ``services`` filter."""
+        return [info.ref for info in self.services.list(patterns=patterns,
+                                                        include_protected=True)]
 
     def __enter__(self):
         return self
