@@ -210,3 +210,49 @@ try:  # Python 2.7: input() evaluates what is typed; raw_input() reads a line
     read_line = raw_input  # noqa: F821
 except NameError:
     read_line = input
+
+
+class _TextSink(object):
+    """A binary stream over a text stream (a ``StringIO`` standing in for stdout)."""
+
+    def __init__(self, text_stream):
+        self._text = text_stream
+
+    def write(self, data):
+        self._text.write(data.decode("utf-8"))
+
+    def flush(self):
+        flush = getattr(self._text, "flush", None)
+        if flush is not None:
+            flush()
+
+
+def binary_out(stream):
+    """A stream that takes UTF-8 bytes and writes them to ``stream`` (stdout).
+
+    Python 3's ``sys.stdout`` has its ``buffer``; Python 2.7's is a byte stream already; a
+    text stream (tests' ``StringIO``) gets the bytes decoded.
+    """
+    buffer = getattr(stream, "buffer", None)
+    if buffer is not None:
+        flush = getattr(stream, "flush", None)
+        if flush is not None:
+            flush()   # what the text layer holds goes out first
+        return buffer
+    if isinstance(stream, io.TextIOBase) or not _PY2:
+        return _TextSink(stream)
+    return stream
+
+
+def text_out(stream):
+    """A stream that takes text and writes it to ``stream`` (stdout).
+
+    On 2.7 ``sys.stdout`` is a byte stream that refuses non-ASCII text when piped: it gets
+    an encoding writer (its terminal's encoding, else UTF-8; what cannot be encoded is
+    replaced). Text streams are returned as they are.
+    """
+    if not _PY2 or isinstance(stream, io.TextIOBase):
+        return stream
+    import codecs
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return codecs.getwriter(encoding)(stream, "replace")

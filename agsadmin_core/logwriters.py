@@ -167,12 +167,14 @@ class TableWriter(object):
     Args:
         out: a text stream (``sys.stdout``).
         width: cut lines to this many characters (the terminal's width), or None.
+        owned: close ``out`` when the writer is closed (a file the caller opened for it).
     """
 
     HEADERS = ("TIME (UTC)", "LEVEL", "CODE", "SOURCE", "MESSAGE")
 
-    def __init__(self, out, width=None, source_width=32):
+    def __init__(self, out, width=None, source_width=32, owned=False):
         self.out = out
+        self._owned = owned
         self.width = width
         self.source_width = source_width
         self.count = 0
@@ -210,6 +212,8 @@ class TableWriter(object):
             flush = getattr(self.out, "flush", None)
             if flush:
                 flush()
+            if self._owned:
+                self.out.close()
 
 
 def write_records(records, writer, summary=None):

@@ -22,6 +22,7 @@ from ..errors import AdminError, AuthenticationFailed, BatchFailed, Cancelled, \
 from ..version import __version__
 from . import account, delete, local, publish, services
 from . import site as site_commands
+from . import logs
 from .common import Context, add_global_options
 from .printers import StderrReporter, printer_for
 
@@ -29,7 +30,7 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_CONNECT, EXIT_CANCELLED = 0, 1
 
 #: Every command, in the order ``--help`` lists them.
 COMMANDS = (account.COMMANDS + services.COMMANDS + delete.COMMANDS + site_commands.COMMANDS +
-            publish.COMMANDS + local.COMMANDS)
+            publish.COMMANDS + logs.COMMANDS + local.COMMANDS)
 
 #: The exit code of each kind of failure (first match wins; BatchFailed and Cancelled are
 #: handled apart because their results are printed too).
@@ -122,7 +123,10 @@ def main(argv=None, stdout=None, stderr=None):
             _quiet_stdout()
         return EXIT_OK
     except AdminError as exc:
-        code = next(c for kind, c in EXIT_CODES if isinstance(exc, kind))
+        # An error that ended work halfway (logs' QueryInterrupted) exits as its cause.
+        cause = getattr(exc, "cause", None)
+        kind_of = cause if isinstance(cause, AdminError) else exc
+        code = next(c for kind, c in EXIT_CODES if isinstance(kind_of, kind))
         return _fail(stderr, exc, code)
 
 
