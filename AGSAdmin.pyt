@@ -100,7 +100,8 @@ class _Param(object):
     """One parameter definition. Tools list definitions by key; code finds values by name."""
 
     def __init__(self, name, label, datatype, kind="Optional", direction="Input", multi=False,
-                 category=None, default=None, file_types=None, value_range=None):
+                 category=None, default=None, file_types=None, value_range=None,
+                 choices=None):
         self.name = name
         self.label = label
         self.datatype = datatype
@@ -111,6 +112,7 @@ class _Param(object):
         self.default = default
         self.file_types = file_types
         self.value_range = value_range
+        self.choices = choices
 
     def make(self):
         datatype = _password_datatype() if self.datatype == _PASSWORD else self.datatype
@@ -124,6 +126,9 @@ class _Param(object):
         if self.value_range:
             param.filter.type = "Range"
             param.filter.list = list(self.value_range)
+        if self.choices:
+            param.filter.type = "ValueList"
+            param.filter.list = list(self.choices)
         if self.default is not None:
             param.value = self.default
         return param
@@ -132,6 +137,7 @@ class _Param(object):
 # Where outputs go when none is named: the scratch folder and geodatabase of the project.
 _DEFAULT_JOURNAL = "agsadmin_stop.journal.json"
 _DEFAULT_TABLE = "agsadmin_services"
+_DEFAULT_LOG_TABLE = "agsadmin_logs"
 
 _OPTIONS = "Options"
 _NETWORK = "TLS and Network"
@@ -150,6 +156,20 @@ _DEFINITIONS = {
     "start_journal": _Param("journal", "Journal File", "DEFile", file_types=["json"]),
     "out_journal": _Param("out_journal", "Output Journal File", "DEFile", "Derived"),
     "stopped": _Param("stopped", "Stopped", "GPBoolean", "Derived"),
+    # Query Logs
+    "level": _Param("level", "Level", "GPString", "Required", default="WARNING",
+                    choices=["SEVERE", "WARNING", "INFO", "FINE", "VERBOSE", "DEBUG"]),
+    "since": _Param("since", "Since", "GPString", default="24h"),
+    "until": _Param("until", "Until", "GPString"),
+    "codes": _Param("codes", "Codes", "GPString", multi=True),
+    "text": _Param("text", "Message Contains", "GPString"),
+    "limit": _Param("limit", "Maximum Records", "GPLong", category=_OPTIONS,
+                    value_range=[1, 2147483647]),
+    "log_table": _Param("out_table", "Output Table", "DETable", "Required",
+                        direction="Output"),
+    "out_report": _Param("out_report", "Output HTML Report", "DEFile", direction="Output",
+                         file_types=["html"]),
+    "record_count": _Param("record_count", "Record Count", "GPLong", "Derived"),
     "started": _Param("started", "Started", "GPBoolean", "Derived"),
     # List Services
     "out_table": _Param("out_table", "Output Table", "DETable", "Required",
@@ -633,6 +653,35 @@ class ImportSite(_AdminTool):
                             "Imported.")
 
 
+class QueryLogs(_AdminTool):
+    """Read the site's log records into a table, with an optional HTML report."""
+
+    PARAMETERS = ("connection_file", "level", "since", "until", "services", "folder",
+                  "codes", "text", "limit", "log_table", "out_report", "record_count")
+    RUN = "query_logs"
+    PICKER = True
+    category = "Logs"
+
+    def __init__(self):
+        self.label = "Query Logs"
+        self.description = ("Reads every log record of an ArcGIS Server site that matches a "
+                            "level, a time window (Since: 24h, 7d, or a date and time), "
+                            "services, codes and text, page by page, into a table with one "
+                            "row per record; optionally writes an HTML report with a chart of "
+                            "records per hour, the top codes and sources and the slowest "
+                            "requests. The messages give a summary. Cancel keeps the rows "
+                            "already written.")
+
+    def _update(self, p):
+        _default_output(p["out_table"], arcpy.env.scratchGDB, _DEFAULT_LOG_TABLE)
+
+    def _check(self, p):
+        values = [_text(p["since"]), _text(p["until"]), _values(p["codes"])]
+        if values[0] in (None, "24h") and not any(values[1:]):
+            return []   # the dialog as it opens: nothing to import, nothing to say
+        return _helpers().validation.check_query_logs(*values)
+
+
 def _default_output(param, workspace, name):
     """Fill an empty output with ``name`` in ``workspace`` (made unique if it exists)."""
     if _text(param) is None:
@@ -653,4 +702,4 @@ class Toolbox(object):
                             "site, and publish service definitions.")
         self.tools = [CreateConnectionFile, ListServices, StopServices, StartServices,
                       DeleteServices, RenameService, ExportSite, ImportSite,
-                      PublishServiceDefinition]
+                      PublishServiceDefinition, QueryLogs]

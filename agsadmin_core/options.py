@@ -144,6 +144,11 @@ KEEP = Option("keep", ["--keep"], kind=int, default=None, minimum=1, maximum=100
               help="keep the N newest backups (server-named YYYYMMDD-HHMMSS-UTC.agssite) in "
                    "the folder and remove older ones; other files are never touched")
 
+# -- logs ---------------------------------------------------------------------------------
+
+LIMIT = Option("limit", ["--limit"], kind=int, default=None, minimum=1, maximum=2147483647,
+               metavar="N", help="stop after N records (default: every matching record)")
+
 # -- output ---------------------------------------------------------------------------------
 
 JSON = Option("json", ["--json"], kind=bool, default=False,

@@ -9,6 +9,7 @@ import io
 import sys
 import time
 
+from .. import options
 from .._compat import binary_out, native_str, stdin_is_terminal, text_out, to_text
 from ..errors import InvalidInput
 from .common import Argument, Command
@@ -370,8 +371,7 @@ COMMANDS = [
         Argument("--request-id", dest="request_ids", action="append", metavar="R",
                  help="a request id (ArcGIS Server 10.7+); repeat for more"),
         Argument("--text", metavar="T", help="only messages containing T (any case)"),
-        Argument("--limit", metavar="N", type=_whole("--limit"),
-                 help="stop after N records"),
+        options.LIMIT,
         Argument("--format", choices=FORMATS,
                  help="table, csv or jsonl (default: from --out's extension, else table)"),
         Argument("--out", metavar="FILE",

@@ -96,6 +96,15 @@ class GPReporter(Reporter):
         self._arcpy.SetProgressorLabel("%d of %d: %s" % (done, total, label))
         self._arcpy.SetProgressorPosition(done)
 
+    def percent(self, done, label):
+        """A step progressor from 0 to 100 with its own label, for work measured in
+        something else than items (Query Logs: the share of the time window read)."""
+        if self._total != 100:
+            self._arcpy.SetProgressor("step", label, 0, 100, 1)
+            self._total = 100
+        self._arcpy.SetProgressorLabel(label)
+        self._arcpy.SetProgressorPosition(max(0, min(100, int(done))))
+
     def cancelled(self):
         # isCancelled exists from ArcMap 10.4 on (reference 4.3); before that a cancel
         # stops the script outright and this is never reached.

@@ -448,3 +448,109 @@ def _part_lines(result):
              "%s: %s%s" % (part.name, part.status,
                            (" (" + " ".join(part.messages) + ")") if part.messages else ""))
             for part in result.parts]
+
+
+# -- Query Logs -------------------------------------------------------------------------------
+
+#: The table Query Logs writes: one row per record, typed; names fit dBASE (10 characters).
+LOG_FIELDS = (Field("TIME", "DATE", None, "Time (UTC)"), Field("LEVEL", "TEXT", 10, "Level"),
+              Field("CODE", "LONG", None, "Code"), Field("SOURCE", "TEXT", 255, "Source"),
+              Field("MACHINE", "TEXT", 255, "Machine"), Field("USER_NAME", "TEXT", 255, "User"),
+              Field("ELAPSED", "DOUBLE", None, "Elapsed (s)"),
+              Field("PROCESS", "TEXT", 32, "Process"), Field("THREAD", "TEXT", 32, "Thread"),
+              Field("METHOD", "TEXT", 255, "Method"),
+              Field("REQUEST_ID", "TEXT", 64, "Request ID"),
+              Field("MESSAGE", "TEXT", 4000, "Message"))
+#: The window Query Logs reads when Since is empty (as the command line).
+DEFAULT_LOG_SINCE = "24h"
+
+
+def _log_rows(records, fields, summary, counter):
+    """Table rows of ``records`` (text cut to each field's length), counted and summarised."""
+    # Times are UTC; a table stores them naive (its alias says UTC).
+    lengths = [f.length if f.type == "TEXT" else None for f in fields]
+
+    def cut(text, length):
+        return text if text is None or len(text) <= length else text[:length - 1] + u"\u2026"
+
+    for record in records:
+        summary.add(record)
+        counter[0] += 1
+        row = [record.time.replace(tzinfo=None), record.level, record.code, record.source,
+               record.machine, record.user, record.elapsed, record.process, record.thread,
+               record.method_name, record.request_id, record.message]
+        yield [cut(v, n) if n else v for v, n in zip(row, lengths)]
+
+
+def query_logs(run):
+    """Log records into a table (one row per record, typed fields), optionally an HTML
+    report; a summary in the messages. Cancel between pages keeps the rows written."""
+    from ..logs import format_time, now_ms, parse_time
+    from ..logwriters import LogSummary, format_summary, report
+    from .tables import DBASE_TEXT_LENGTH, split_table_path
+    table_path = run.text("out_table")
+    report_path = run.text("out_report")
+    since = run.text("since") or DEFAULT_LOG_SINCE
+    until = run.text("until")
+    services = run.values("services")
+    if run.text("folder"):
+        services = services + ["%s/*" % run.text("folder").strip("/")]
+    limit = run.parameters["limit"].value
+    # The window, to show how far back the walk has read as a share of it.
+    now = now_ms()
+    newest = parse_time(until, now, "until") or now
+    oldest = parse_time(since, now, "since")
+    fields = LOG_FIELDS
+    if split_table_path(table_path).is_dbase:
+        fields = tuple(f._replace(length=min(f.length, DBASE_TEXT_LENGTH)) if f.length
+                       else f for f in fields)
+    target = split_table_path(table_path)
+    written = target.workspace + ("\\" if "\\" in table_path else "/") + target.name \
+        if target.workspace else target.name
+    summary = LogSummary()
+    counter = [0]
+    run.failure_notes = lambda: [(INFO, "The table %s keeps the %d records read before the "
+                                        "error." % (written, counter[0]))] if counter[0] else []
+
+    def progress(count, reached):
+        label = "%d records read" % count
+        share = 0
+        if reached is not None:
+            from ..logs import datetime_to_ms
+            reached_ms = datetime_to_ms(reached)
+            label += ", back to %s UTC" % format_time(reached_ms)[:16]
+            if oldest is not None and newest > oldest:
+                share = 100.0 * (newest - reached_ms) / (newest - oldest)
+        run.reporter.percent(share, label)
+
+    server = run.connect()
+    cancelled = None
+    try:
+        run.reporter.status("Reading the logs...")
+        records = server.logs.query(level=run.text("level") or "WARNING", since=since,
+                                    until=until, services=services or None,
+                                    codes=run.values("codes") or None,
+                                    text=run.text("text"), limit=limit,
+                                    progress=progress, reporter=run.reporter)
+        try:
+            table, count = write_table(run.arcpy, table_path, fields,
+                                       _log_rows(records, fields, summary, counter))
+        except Cancelled as exc:
+            cancelled = exc
+            table, count = written, counter[0]
+    finally:
+        server.close()
+    run.set("out_table", table)
+    run.set("record_count", count)
+    if cancelled is not None:
+        run.reporter.lines(messages.cancel_lines(cancelled))
+        run.reporter.info("The table %s keeps the %d records read before the cancel."
+                          % (table, count))
+    for line in format_summary(summary):
+        run.reporter.info(line)
+    if report_path:
+        report(summary, report_path)
+        run.set("out_report", report_path)
+        run.reporter.info("Report: %s" % report_path)
+    if cancelled is None:
+        run.reporter.info("%d records written to %s." % (count, table))

@@ -261,3 +261,26 @@ def check_rename(service, new_name):
         except AdminError as exc:
             findings.append(_error("new_name", error_text(exc)))
     return findings
+
+
+def check_query_logs(since, until, codes):
+    """Findings for Query Logs' window and codes: the same rules as the query, offline."""
+    from ..errors import InvalidInput
+    from ..logs import format_time, now_ms, parse_codes, parse_time
+    findings = []
+    now = now_ms()
+    times = {}
+    for name, value in (("since", since), ("until", until)):
+        try:
+            times[name] = parse_time(value, now, name)
+        except InvalidInput as exc:
+            findings.append(_error(name, exc.message))
+    if times.get("since") is not None and times.get("until") is not None \
+            and times["since"] > times["until"]:
+        findings.append(_error("since", "Since (%s UTC) is after Until (%s UTC)."
+                               % (format_time(times["since"]), format_time(times["until"]))))
+    try:
+        parse_codes(codes or [])
+    except InvalidInput as exc:
+        findings.append(_error("codes", exc.message))
+    return findings

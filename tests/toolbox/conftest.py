@@ -14,7 +14,7 @@ from tests.stubs import gp
 TOOLBOX = os.path.join(ROOT, "AGSAdmin.pyt")
 TOOLS = ["CreateConnectionFile", "ListServices", "StopServices", "StartServices",
          "DeleteServices", "RenameService", "ExportSite", "ImportSite",
-         "PublishServiceDefinition"]
+         "PublishServiceDefinition", "QueryLogs"]
 
 # ArcMap mode on every interpreter, since only a real 2.7 catches py3-only syntax in the .pyt
 # and ArcMap is where the toolbox meets 2.7; Pro mode wherever there is a Python 3.

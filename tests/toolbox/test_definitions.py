@@ -25,6 +25,8 @@ PARAMETER_NAMES = {
                       "out_service_url"],
     "PublishServiceDefinition": ["connection_file", "sd_file", "folder", "service_name",
                                  "overwrite", "service_url"],
+    "QueryLogs": ["connection_file", "level", "since", "until", "services", "folder", "codes",
+                  "text", "limit", "out_table", "out_report", "record_count"],
 }
 PARAMETER_NAMES.update({
     "ExportSite": ["connection_file", "out_backup", "site_timeout", "backup"],
@@ -186,9 +188,8 @@ def test_every_default_and_range_equals_its_declaration(tbx):
             assert list(param.value_range) == [minimum, option.maximum], param.name
         checked.append(param.name)
     assert sorted(checked) == ["allow_http", "ca_bundle", "folder", "force_protected",
-                               "overwrite", "service_name", "site_timeout",
-                               "skip_verification", "timeout",
-                               "wait_timeout"]
+                               "limit", "overwrite", "service_name", "site_timeout",
+                               "skip_verification", "timeout", "wait_timeout"]
 
 
 def test_the_default_journal_name_is_the_same_in_the_dialog_and_the_run(tbx):

@@ -56,6 +56,9 @@ def test_validating_values_is_offline(tbx, offline_conn, tmp_path, no_network):
                        ("out_backup", os.path.join(str(tmp_path), "new"))],
         "ImportSite": [("connection_file", conn), ("backup_file", backup),
                        ("backup_folder", str(tmp_path))],
+        "QueryLogs": [("services", ["Maps/*"]), ("connection_file", conn), ("since", "7d"),
+                      ("until", "2026-11-30T08:00Z"), ("codes", ["9003", "6500-7000"]),
+                      ("limit", 100), ("out_table", os.path.join(str(tmp_path), "t.dbf"))],
     }
     for tool in TOOLS:
         params = gp.validate(tbx, tool, edits=edits[tool])
