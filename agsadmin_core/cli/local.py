@@ -8,7 +8,8 @@ def sandbox(args, ctx):
     from ..sandbox import run_foreground  # the emulator; never imported by the client itself
     run_foreground(port=args.port, services=args.services, latency_ms=args.latency,
                    version=args.server_version, request_log=args.request_log,
-                   unicode_names=args.unicode_names, out=ctx.printer.out)
+                   unicode_names=args.unicode_names, out=ctx.printer.out,
+                   log_records=args.log_records)
 
 
 def demo(args, ctx):
@@ -44,6 +45,9 @@ COMMANDS = [
         Argument("--unicode-names", action="store_true",
                  help="add a folder and services with non-ASCII names (French, "
                       "Japanese, German), to try scripts on them"),
+        Argument("--log-records", type=int, default=0, metavar="N",
+                 help="seed N synthetic log records over the past 7 days (generated on "
+                      "demand: a million cost little memory)"),
     ]),
     Command("demo", "walk through a stop/start cycle on an embedded sandbox", demo),
     Command("info", "print the versions of Python, requests, urllib3 and OpenSSL", info),
