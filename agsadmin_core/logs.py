@@ -17,6 +17,7 @@ import copy
 import datetime
 import numbers
 import re
+import threading
 import time
 
 from ._compat import string_types, text_type, to_text
@@ -477,7 +478,9 @@ class LogsManager(object):
             return
         keeps = spec.keeps
         try:
-            for page in self._pages(spec, state):
+            # Read ahead unless a limit may end the walk within the first page.
+            prefetch = limit is None or limit > spec.page_size
+            for page in self._pages(spec, state, prefetch):
                 for record in page:
                     if keeps(record):
                         state.yielded += 1
@@ -494,65 +497,94 @@ class LogsManager(object):
                 raise
             raise QueryInterrupted.after(exc, state.yielded, state.reached)
 
-    def _pages(self, spec, state):
-        """Lists of new records, one per server page, with the boundary repeats removed."""
+    def _pages(self, spec, state, prefetch=False):
+        """Lists of new records, one per server page, with the boundary repeats removed.
+
+        With ``prefetch`` the next page is requested on a helper thread as soon as this
+        page's answer says where it starts, so the server prepares it while this page's
+        records are handed out: two pages are then in memory at most. Only the request runs
+        there; the reporter is asked on the caller's thread.
+        """
         start, page_size = spec.start, spec.page_size
         carry_ms, carry = None, None  # the boundary millisecond and its records seen so far
-        while True:
-            if self.reporter is not None and state.pages and self.reporter.cancelled():
-                raise Cancelled("Stopped reading the logs after %d records%s."
-                                % (state.yielded, _reached_text(state.reached)))
-            params = {"level": spec.level, "filterType": "json", "filter": spec.filter,
-                      "pageSize": page_size}
-            if start is not None:
-                params["startTime"] = start
-            if spec.end is not None:
-                params["endTime"] = spec.end
-            body = self.caller.call("logs/query", params, operation="logs query",
-                                    safe_to_repeat=True)
-            state.pages += 1
-            records = body.get("logMessages") or []
-            has_more, end_time = body.get("hasMore"), body.get("endTime")
-            del body
-            # Convert in place, so each raw dict is freed as its record is made: a page
-            # costs the memory of one form of it, not both.
-            from_json = LogRecord.from_json
-            for index, item in enumerate(records):
-                records[index] = from_json(item)
-            fresh = records
-            if carry:
-                fresh = []
-                left = dict(carry)
-                for record in records:
-                    if record.time_ms == carry_ms:
-                        key = record.identity()
-                        count = left.get(key)
-                        if count:
-                            left[key] = count - 1
-                            continue
-                    fresh.append(record)
-            if records:
-                state.reached = records[-1].time_ms
-            if fresh:
-                yield fresh
-            if not has_more or not records:
-                return
-            boundary = _int(end_time)
-            if boundary is None or (start is not None and boundary > start):
-                boundary = records[-1].time_ms
-            if not fresh and start == boundary:
-                # Every record of this page is in one millisecond already read: the server
-                # cannot move past it with this page size.
-                if page_size < MAX_PAGE_SIZE:
-                    page_size = MAX_PAGE_SIZE
+        ahead = None  # (start, page_size, _Fetch) of the page requested in advance
+        try:
+            while True:
+                if self.reporter is not None and state.pages and self.reporter.cancelled():
+                    raise Cancelled("Stopped reading the logs after %d records%s."
+                                    % (state.yielded, _reached_text(state.reached)))
+                if ahead is not None and ahead[:2] == (start, page_size):
+                    body = ahead[2].result()
+                else:
+                    if ahead is not None:
+                        ahead[2].wait()   # one request at a time on the session
+                    body = self._fetch(spec, start, page_size)
+                ahead = None
+                state.pages += 1
+                records = body.get("logMessages") or []
+                has_more, end_time = body.get("hasMore"), body.get("endTime")
+                del body
+                boundary = None
+                if has_more and records:
+                    boundary = _int(end_time)
+                    if boundary is None or (start is not None and boundary > start):
+                        boundary = _int(records[-1].get("time"))
+                    if prefetch and boundary is not None and boundary != start:
+                        ahead = (boundary, page_size, _Fetch(self._fetch, spec, boundary,
+                                                             page_size))
+                # Convert in place, so each raw dict is freed as its record is made: a page
+                # costs the memory of one form of it, not both.
+                from_json = LogRecord.from_json
+                for index, item in enumerate(records):
+                    records[index] = from_json(item)
+                fresh = records
+                if carry:
+                    fresh = []
+                    left = dict(carry)
+                    for record in records:
+                        if record.time_ms == carry_ms:
+                            key = record.identity()
+                            count = left.get(key)
+                            if count:
+                                left[key] = count - 1
+                                continue
+                        fresh.append(record)
+                if records:
+                    state.reached = records[-1].time_ms
+                if fresh:
+                    yield fresh
+                if not has_more or not records:
+                    return
+                if boundary is None:
+                    boundary = records[-1].time_ms
+                if not fresh and start == boundary:
+                    # Every record of this page is in one millisecond already read: the
+                    # server cannot move past it with this page size.
+                    if page_size < MAX_PAGE_SIZE:
+                        page_size = MAX_PAGE_SIZE
+                        continue
+                    self._warn("More than %d log records share the millisecond %s UTC; the "
+                               "server cannot page through them, so some were skipped."
+                               % (MAX_PAGE_SIZE, format_time(boundary)))
+                    start, carry_ms, carry = boundary - 1, None, None
                     continue
-                self._warn("More than %d log records share the millisecond %s UTC; the "
-                           "server cannot page through them, so some were skipped."
-                           % (MAX_PAGE_SIZE, format_time(boundary)))
-                start, carry_ms, carry = boundary - 1, None, None
-                continue
-            carry_ms, carry = boundary, _tail_counts(records, boundary)
-            start = boundary
+                carry_ms, carry = boundary, _tail_counts(records, boundary)
+                start = boundary
+        finally:
+            if ahead is not None:
+                # Stopped early (a limit, a cancel, an error): let the request in flight end,
+                # so the session is free when the caller goes on or closes it.
+                ahead[2].wait()
+
+    def _fetch(self, spec, start, page_size):
+        params = {"level": spec.level, "filterType": "json", "filter": spec.filter,
+                  "pageSize": page_size}
+        if start is not None:
+            params["startTime"] = start
+        if spec.end is not None:
+            params["endTime"] = spec.end
+        return self.caller.call("logs/query", params, operation="logs query",
+                                safe_to_repeat=True)
 
     def _warn(self, text):
         if self.reporter is not None:
@@ -760,6 +792,34 @@ class LogsManager(object):
         Admin API: ``POST /admin/logs/clean`` -> ``{"status": "success"}``.
         """
         self.caller.call("logs/clean", {}, operation="clean logs", safe_to_repeat=True)
+
+
+class _Fetch(object):
+    """One call on a helper thread; :meth:`result` gives its answer or raises its error."""
+
+    def __init__(self, function, *args):
+        self._function = function
+        self._args = args
+        self._value = None
+        self._error = None
+        self._thread = threading.Thread(target=self._run, name="agsadmin-logs-prefetch")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def _run(self):
+        try:
+            self._value = self._function(*self._args)
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            self._error = exc
+
+    def wait(self):
+        self._thread.join()
+
+    def result(self):
+        self.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value
 
 
 class _WalkState(object):

@@ -96,19 +96,25 @@ def test_more_records_in_one_millisecond_than_a_page():
     assert sizes[0] == 10 and sizes[-1] == 10000  # grown once, to pass the millisecond
 
 
-def test_pages_are_fetched_only_as_records_are_consumed():
+def test_pages_are_fetched_as_records_are_consumed_at_most_one_ahead():
     server = FakeLogServer(site_records(500))
     records = manager(server).query(level="FINE", page_size=50)
     assert server.query_calls == 0
     next(records)
-    assert server.query_calls == 1
+    assert 1 <= server.query_calls <= 2   # the next page may already be on its way
+    for _ in range(60):   # the rest of page 1 and the start of page 2
+        next(records)
+    assert server.query_calls <= 3
+    records.close()   # stopping early waits for the request in flight, then sends none
+    calls = server.query_calls
+    assert calls <= 3 and server.query_calls == calls
 
 
 def test_limit_stops_reading():
     server = FakeLogServer(site_records(1000))
     got = list(manager(server).query(level="FINE", page_size=100, limit=150))
     assert ids(got) == expected(server, "FINE")[:150]
-    assert server.query_calls == 2
+    assert server.query_calls <= 3   # two pages needed, a third at most requested ahead
 
 
 def test_empty_result():
@@ -306,7 +312,8 @@ def test_cancel_between_pages():
         for record in manager(server, reporter=_Cancelling(2)).query(level="FINE",
                                                                      page_size=100):
             got.append(record)
-    assert server.query_calls == 2 and 100 < len(got) < 200
+    # Two pages handed out; a third at most requested ahead, never handed out.
+    assert server.query_calls <= 3 and 100 < len(got) < 200
     assert ids(got) == expected(server, "FINE")[:len(got)]
     assert "after %d records" % len(got) in str(caught.value)
 
