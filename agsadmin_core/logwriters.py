@@ -35,18 +35,22 @@ _FLUSH_EVERY = 512
 
 
 class _TimeText(object):
-    """``format_time`` with the last second remembered: log records come in runs."""
+    """``format_time`` by arithmetic, with the day's text remembered: records a few seconds
+    apart would otherwise each cost a ``strftime``."""
 
     def __init__(self):
-        self._second = None
+        self._day = None
         self._prefix = ""
 
     def __call__(self, ms):
-        second = ms // 1000
-        if second != self._second:
-            self._second = second
-            self._prefix = format_time(second * 1000)[:-3]
-        return "%s%03d" % (self._prefix, ms % 1000)
+        day = ms // 86400000
+        if day != self._day:
+            self._day = day
+            self._prefix = format_time(day * 86400000)[:11]   # "2026-11-30 "
+        rest = ms - day * 86400000
+        second = rest // 1000
+        return "%s%02d:%02d:%02d.%03d" % (self._prefix, second // 3600, second // 60 % 60,
+                                          second % 60, rest % 1000)
 
 
 class _ByteWriter(object):
