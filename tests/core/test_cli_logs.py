@@ -29,13 +29,13 @@ def logs_site(make_sandbox):
 def big_site(make_sandbox, monkeypatch):
     """25,000 records: three pages of 10,000 at DEBUG."""
     sb = make_sandbox(log_records=25000)
-    monkeypatch.setenv("AGSADMIN_PASSWORD", CANARY_PASSWORD)
+    monkeypatch.setenv(str("AGSADMIN_PASSWORD"), CANARY_PASSWORD)
     return sb, ["--server", sb.url, "--user", CANARY_USER]
 
 
 @pytest.fixture
 def site(logs_site, monkeypatch):
-    monkeypatch.setenv("AGSADMIN_PASSWORD", CANARY_PASSWORD)
+    monkeypatch.setenv(str("AGSADMIN_PASSWORD"), CANARY_PASSWORD)
     return ["--server", logs_site.url, "--user", CANARY_USER]
 
 
@@ -136,7 +136,7 @@ def test_bad_input_exits_2_in_one_sentence(site, argv, words):
 
 def test_request_ids_before_10_7_exit_2(make_sandbox, monkeypatch):
     sb = make_sandbox(log_records=10, version="10.6.1")
-    monkeypatch.setenv("AGSADMIN_PASSWORD", CANARY_PASSWORD)
+    monkeypatch.setenv(str("AGSADMIN_PASSWORD"), CANARY_PASSWORD)
     result = run("--server", sb.url, "--user", CANARY_USER, "logs", "--request-id", "x")
     assert result.code == 2 and "10.7" in result.err
 
