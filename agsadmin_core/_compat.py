@@ -4,6 +4,7 @@ Other modules import names and helpers from here and never test the interpreter 
 themselves (a test enforces that), so the differences stay in one small file.
 """
 
+import codecs
 import errno
 import io
 import os
@@ -40,6 +41,8 @@ if _PY2:  # pragma: no cover - exercised by the 2.7 CI leg
 else:
     text_type = str
     string_types = (str,)
+
+_StreamWriter = codecs.StreamWriter
 
 #: A clock that never goes backwards, for deadlines and timings.
 monotonic = getattr(time, "monotonic", time.time)
@@ -233,6 +236,8 @@ def binary_out(stream):
     Python 3's ``sys.stdout`` has its ``buffer``; Python 2.7's is a byte stream already; a
     text stream (tests' ``StringIO``) gets the bytes decoded.
     """
+    if isinstance(stream, _StreamWriter):
+        stream = stream.stream   # text_stream's 2.7 wrapper: write under it
     buffer = getattr(stream, "buffer", None)
     if buffer is not None:
         flush = getattr(stream, "flush", None)
@@ -242,17 +247,3 @@ def binary_out(stream):
     if isinstance(stream, io.TextIOBase) or not _PY2:
         return _TextSink(stream)
     return stream
-
-
-def text_out(stream):
-    """A stream that takes text and writes it to ``stream`` (stdout).
-
-    On 2.7 ``sys.stdout`` is a byte stream that refuses non-ASCII text when piped: it gets
-    an encoding writer (its terminal's encoding, else UTF-8; what cannot be encoded is
-    replaced). Text streams are returned as they are.
-    """
-    if not _PY2 or isinstance(stream, io.TextIOBase):
-        return stream
-    import codecs
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-    return codecs.getwriter(encoding)(stream, "replace")

@@ -10,7 +10,7 @@ import sys
 import time
 
 from .. import options
-from .._compat import binary_out, native_str, stdin_is_terminal, text_out, to_text
+from .._compat import binary_out, native_str, stdin_is_terminal, to_text
 from ..errors import InvalidInput
 from .common import Argument, Command
 
@@ -141,7 +141,7 @@ def _writer(fmt, path, ctx):
     if fmt == "table":
         if path:
             return TableWriter(io.open(path, "w", encoding="utf-8"), owned=True)
-        return TableWriter(text_out(out))
+        return TableWriter(out)   # main() made it safe for any text
     target = path or binary_out(out)
     return CsvWriter(target) if fmt == "csv" else JsonLinesWriter(target)
 

@@ -186,3 +186,21 @@ def test_follow_with_a_limit_prints_new_records(site, logs_site):
 
 def _stop(site):
     assert run(*site + ["stop", "Maps/Parcels.MapServer"]).code == 0
+
+
+def test_progress_on_a_terminal_shows_records_and_rate(big_site, tmp_path):
+    from agsadmin_core import cli
+    from tests.core.test_cli import Sink
+
+    class Terminal(Sink):
+        def isatty(self):
+            return True
+
+    logs_site, site = big_site
+    out, err = Sink(), Terminal()
+    code = cli.main(site + ["logs", "--since", "8d", "--level", "DEBUG", "--out",
+                            str(tmp_path / "all.csv")], stdout=out, stderr=err)
+    assert code == 0
+    shown = err.getvalue()
+    assert "\r10,000 records (" in shown and "/s), reached " in shown
+    assert "\r25,0" in shown and shown.endswith("\n")
