@@ -204,3 +204,28 @@ def test_progress_on_a_terminal_shows_records_and_rate(big_site, tmp_path):
     shown = err.getvalue()
     assert "\r10,000 records (" in shown and "/s), reached " in shown
     assert "\r25,0" in shown and shown.endswith("\n")
+
+
+def test_non_ascii_names_through_a_pipe(make_sandbox, monkeypatch):
+    """A real process with stdout a pipe: on 2.7 that stream refuses non-ASCII text unless
+    the command encodes it (a stop of Caf\u00e9/* used to end in UnicodeEncodeError)."""
+    import subprocess
+    import sys
+    from tests.conftest import ROOT
+    sb = make_sandbox(unicode_names=True)
+    env = dict(os.environ)
+    env[str("AGSADMIN_PASSWORD")] = str(CANARY_PASSWORD)
+    env.pop(str("PYTHONIOENCODING"), None)
+    base = [sys.executable, "-m", "agsadmin_core", "--server", str(sb.url), "--user",
+            str(CANARY_USER)]
+    stop = subprocess.Popen(base + ["stop", "Caf\u00e9/*".encode("utf-8")
+                                    if sys.version_info[0] == 2 else "Caf\u00e9/*"],
+                            env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = stop.communicate()
+    assert stop.returncode == 0, err
+    assert "Caf\u00e9/Stra\u00dfen.MapServer".encode("utf-8") in out
+    logs = subprocess.Popen(base + ["logs", "--level", "INFO", "--code", "8002"], env=env,
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = logs.communicate()
+    assert logs.returncode == 0, err
+    assert "Service 'Caf\u00e9/Stra\u00dfen.MapServer' was stopped.".encode("utf-8") in out
