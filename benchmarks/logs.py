@@ -50,6 +50,11 @@ def _cpu():
     return times[0] + times[1]
 
 
+def _cpus():
+    import multiprocessing
+    return multiprocessing.cpu_count()
+
+
 def serve(n):
     """Child: a sandbox with n synthetic records; prints its URL, serves until stdin closes."""
     from agsadmin_core.sandbox import Sandbox
@@ -160,6 +165,10 @@ def main():
             figures["base_mb"], figures["peak_mb"], figures["peak_mb"] - figures["base_mb"],
             figures["csv_mb"]))
         sys.stdout.flush()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    if load:
+        print("load average %.2f %.2f %.2f on %d CPUs (the sandbox and the client each want "
+              "one)" % (load + (_cpus(),)))
     print("sandbox r/s: its serving rate (pages fetched and parsed as JSON only); client r/s: the export "
           "against it; client r/CPU-s: records per CPU second of the client alone.")
 

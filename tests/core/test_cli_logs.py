@@ -229,3 +229,17 @@ def test_non_ascii_names_through_a_pipe(make_sandbox, monkeypatch):
     out, err = logs.communicate()
     assert logs.returncode == 0, err
     assert "Service 'Caf\u00e9/Stra\u00dfen.MapServer' was stopped.".encode("utf-8") in out
+
+
+@pytest.mark.parametrize("answer, code", [("n\n", 2), ("\n", 2), ("yes\n", 0)])
+def test_clean_asks_on_a_terminal(site, logs_site, monkeypatch, answer, code):
+    import sys
+    from agsadmin_core.cli import logs as logs_command
+    monkeypatch.setattr(logs_command, "stdin_is_terminal", lambda: True)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(answer))
+    result = run(*site + ["logs", "clean"])
+    assert result.code == code, result.err
+    assert "Delete every log record on every machine of %s?" % logs_site.url in result.err
+    assert (logs_site.site.logs.cleaned_ms is not None) == (code == 0)
+    if code:
+        assert "Not confirmed: nothing was deleted." in result.err
