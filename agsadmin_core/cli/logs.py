@@ -6,6 +6,7 @@ to the output page by page, so an export of millions of records costs the memory
 """
 
 import io
+import os
 import sys
 import time
 
@@ -73,6 +74,8 @@ def _query(args, ctx):
                            "a report.", hint="Query a window with --since instead.")
     if args.out and args.report and _same_file(args.out, args.report):
         raise InvalidInput("--out and --report name the same file.")
+    for flag, path in (("--out", args.out), ("--report", args.report)):
+        _check_folder(flag, path)   # before signing in: a typo costs no request
     filters = dict(level=args.level or "WARNING", services=args.services,
                    machines=args.machines, codes=args.codes, sources=args.sources,
                    process_ids=args.process_ids, request_ids=args.request_ids,
@@ -111,7 +114,11 @@ def _query(args, ctx):
                            ["%d record%s written to %s (%s)." % (
                                count, "" if count == 1 else "s", args.out, fmt)])
     if args.report:
-        report(summary, args.report)
+        try:
+            report(summary, args.report)
+        except (IOError, OSError) as exc:
+            raise InvalidInput("Cannot write %s: %s." % (args.report,
+                                                          to_text(exc.strerror or exc)))
         ctx.printer.record({"report": args.report, "records": summary.total},
                            ["Report: %s" % args.report])
     if args.summary:
@@ -131,19 +138,31 @@ def _format(args, ctx):
 
 
 def _same_file(a, b):
-    import os
     return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _check_folder(flag, path):
+    if not path:
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise InvalidInput("%s %s: the folder %s does not exist." % (flag, path, folder))
+    if os.path.isdir(path):
+        raise InvalidInput("%s %s is a folder; give a file name." % (flag, path))
 
 
 def _writer(fmt, path, ctx):
     from ..logwriters import CsvWriter, JsonLinesWriter, TableWriter
     out = ctx.printer.out
-    if fmt == "table":
-        if path:
-            return TableWriter(io.open(path, "w", encoding="utf-8"), owned=True)
-        return TableWriter(out)   # main() made it safe for any text
-    target = path or binary_out(out)
-    return CsvWriter(target) if fmt == "csv" else JsonLinesWriter(target)
+    try:
+        if fmt == "table":
+            if path:
+                return TableWriter(io.open(path, "w", encoding="utf-8"), owned=True)
+            return TableWriter(out)   # main() made it safe for any text
+        target = path or binary_out(out)
+        return CsvWriter(target) if fmt == "csv" else JsonLinesWriter(target)
+    except (IOError, OSError) as exc:
+        raise InvalidInput("Cannot write %s: %s." % (path, to_text(exc.strerror or exc)))
 
 
 class _Counter(object):

@@ -549,7 +549,11 @@ def query_logs(run):
     for line in format_summary(summary):
         run.reporter.info(line)
     if report_path:
-        report(summary, report_path)
+        try:
+            report(summary, report_path)
+        except (IOError, OSError) as exc:
+            raise InvalidInput("The report %s cannot be written (%s); the table %s holds "
+                               "the records." % (report_path, exc.strerror or exc, table))
         run.set("out_report", report_path)
         run.reporter.info("Report: %s" % report_path)
     if cancelled is None:

@@ -127,11 +127,19 @@ def test_a_connection_lost_mid_export_exits_4_as_its_cause(big_site, tmp_path):
     (["--max-age", "3"], "--max-age does not go with 'logs'"),
     (["clean", "--since", "1d"], "--since does not go with 'logs clean'"),
     (["--follow", "--summary"], "--follow"),
+    (["--out", "/nonexistent-folder/x.csv"], "the folder /nonexistent-folder does not exist"),
+    (["--report", "/nonexistent-folder/r.html"], "does not exist"),
 ])
 def test_bad_input_exits_2_in_one_sentence(site, argv, words):
     result = run(*site + ["logs"] + argv)
     assert result.code == 2, (result.out, result.err)
     assert words in result.err and "Traceback" not in result.err
+
+
+def test_an_output_that_cannot_be_written_exits_2(site, tmp_path):
+    folder = str(tmp_path)
+    result = run(*site + ["logs", "--out", folder])
+    assert result.code == 2 and "is a folder" in result.err
 
 
 def test_request_ids_before_10_7_exit_2(make_sandbox, monkeypatch):
