@@ -16,9 +16,9 @@ data was removed with it needs its ``.sd`` republished.
 """
 
 import collections
-import datetime
 import json
 import os
+import time
 
 from ._compat import write_atomic
 from .errors import InvalidInput, NotFound, ServerError
@@ -106,7 +106,9 @@ class BackupFolder(object):
         Raises:
             InvalidInput: ``root`` cannot be created or written.
         """
-        stamp = (now or datetime.datetime.utcnow()).strftime("%Y%m%dT%H%M%SZ")
+        # time.gmtime, not datetime.utcnow (deprecated in 3.12) nor timezone.utc (not in 2.7).
+        stamp = now.strftime("%Y%m%dT%H%M%SZ") if now is not None else \
+            time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
         try:
             if not os.path.isdir(root):
                 os.makedirs(root)

@@ -13,8 +13,8 @@ Wire contract (admin-api.md sections 2 and 3):
 
 import collections
 import contextlib
-import datetime
 import re
+import time
 
 from . import service_backup
 from .batch import BatchEngine, BatchOptions, GONE, Operation
@@ -750,7 +750,7 @@ def _check_protected(infos, patterns, force):
 
 
 def _utc_now():
-    return datetime.datetime.utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
 
 def _short(exc):

@@ -74,3 +74,14 @@ def test_non_ascii_sources_declare_their_coding():
                 re.search(r"^#.*coding[:=]\s*utf-8", line) for line in lines[:2]):
             offenders.append(os.path.relpath(path, ROOT))
     assert offenders == []
+
+
+def test_no_deprecated_utc_clock():
+    """datetime.utcnow/utcfromtimestamp warn on 3.12+ and datetime.timezone is absent on 2.7:
+    UTC text comes from time.gmtime (see journal.py)."""
+    offenders = []
+    for path in every_python_source():
+        text = io.open(path, encoding="utf-8").read()
+        if re.search(r"\.utcnow\(|\.utcfromtimestamp\(", text):
+            offenders.append(os.path.relpath(path, ROOT))
+    assert offenders == []
