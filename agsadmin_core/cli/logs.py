@@ -83,19 +83,22 @@ def _query(args, ctx):
     summary = LogSummary() if (args.summary or args.report) else None
     progress = _Progress(ctx.reporter)
     with ctx.connect() as server:
+        # The query checks its arguments when it is called: a bad one is refused before the
+        # output is opened (no table header, no empty file, before the error).
+        if args.follow:
+            records = _limited(server.logs.follow(since=args.since,
+                                                  interval=args.interval or DEFAULT_INTERVAL,
+                                                  reporter=ctx.reporter, **filters),
+                               args.limit)
+        else:
+            records = server.logs.query(since=args.since or DEFAULT_SINCE, until=args.until,
+                                        limit=args.limit, progress=progress,
+                                        reporter=ctx.reporter, **filters)
         writer = _writer(fmt, args.out, ctx) if show else _Counter()
         try:
             if args.follow:
-                records = server.logs.follow(since=args.since,
-                                             interval=args.interval or DEFAULT_INTERVAL,
-                                             reporter=ctx.reporter, **filters)
-                records = _limited(records, args.limit)
                 count = _write_following(records, writer)
             else:
-                records = server.logs.query(since=args.since or DEFAULT_SINCE,
-                                            until=args.until, limit=args.limit,
-                                            progress=progress, reporter=ctx.reporter,
-                                            **filters)
                 count = _write(records, writer, summary)
         except QueryInterrupted:
             progress.end()

@@ -134,6 +134,7 @@ def test_bad_input_exits_2_in_one_sentence(site, argv, words):
     result = run(*site + ["logs"] + argv)
     assert result.code == 2, (result.out, result.err)
     assert words in result.err and "Traceback" not in result.err
+    assert result.out == ""   # refused before the output was opened: no header, no file
 
 
 def test_an_output_that_cannot_be_written_exits_2(site, tmp_path):
