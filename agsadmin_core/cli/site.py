@@ -95,8 +95,6 @@ COMMANDS = [
                       "server keeps it in its own directory)"),
         Argument("--validate", action="store_true",
                  help="only let the server check the backup (ArcGIS Server 11.1+)"),
-        Argument("--yes", action="store_true",
-                 help="do not ask for confirmation (needed without a terminal)"),
-        options.SITE_TIMEOUT,
+        options.YES, options.SITE_TIMEOUT,
     ], epilog=IMPORT_EPILOG, parent="site"),
 ]
