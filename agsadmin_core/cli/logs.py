@@ -410,7 +410,6 @@ COMMANDS = [
                  help="seconds between polls with --follow (default 5)"),
         Argument("--max-age", dest="max_age", metavar="DAYS", type=_whole("--max-age"),
                  help="settings: days the site keeps logs"),
-        Argument("--yes", action="store_true",
-                 help="clean: do not ask (needed without a terminal)"),
+        options.YES,
     ], epilog=EPILOG),
 ]
