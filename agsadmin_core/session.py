@@ -22,7 +22,7 @@ from .errors import AuthenticationFailed, ConnectionFailed, NotJSON, \
     RequestTimeout, ServerError, TLSError, TokenRejected, from_envelope, is_error_body, \
     is_lock_message
 from .transfer import IncompleteDownload, MultipartBody, save_stream
-from .urls import strip_secrets
+from .urls import origin, shown, strip_secrets
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +254,13 @@ class AdminSession(object):
         connection. Returns a :class:`~agsadmin_core.transfer.Download`.
         """
         url = path_or_url if "://" in path_or_url else self.admin_url(path_or_url)
+        if origin(url) != origin(self.urls.site):
+            # A URL the server names may point anywhere: the token goes only to this site.
+            raise ServerError("The server offered a file at %s, which is not on %s; the "
+                              "token is not sent there." % (shown(url), self.urls.site),
+                              operation=operation, url=shown(url),
+                              hint="Fetch the file from the server another way (a site "
+                                   "backup: export to a server location and copy it).")
         return self._send(url, params, operation, None, timeout, True,
                           download=(dest, check, progress))
 

@@ -34,6 +34,7 @@ from ._compat import monotonic, urlsplit
 from .errors import AdminError, Cancelled, ImportFailed, InvalidInput, ServerError
 from .jobs import wait_until
 from .reporter import Reporter
+from .urls import shown
 
 #: The name the server gives a backup (admin-api-next.md section 5); rotation touches only
 #: files named like this.
@@ -226,7 +227,6 @@ class SiteManager(object):
                               "to download it from." % location, operation="exportSite",
                               hint="Export with a server location the server can write, "
                                    "then copy the file from there.")
-        self._check_same_site(location)
         if dest is None:
             dest = os.path.join(folder, _file_name(location))
             if os.path.exists(dest):
@@ -320,16 +320,6 @@ class SiteManager(object):
             raise InvalidInput("%s needs ArcGIS Server %s or later; %s runs %s."
                                % (what, ".".join(str(p) for p in since),
                                   self._session.urls.site, ".".join(str(p) for p in version)))
-
-    def _check_same_site(self, url):
-        """The token goes only to the site we signed in to, never to another host."""
-        if _origin(url) != _origin(self._session.urls.site):
-            raise ServerError("The server offered the backup at %s, which is not on %s; "
-                              "the token is not sent there." % (_shown(url),
-                                                                self._session.urls.site),
-                              operation="exportSite",
-                              hint="Export with a server location instead, and copy the "
-                                   "file from there.")
 
 
 def rotate(folder, keep):
@@ -484,12 +474,6 @@ def _byte_progress(reporter):
     return progress
 
 
-def _origin(url):
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or _default_port(scheme)
-
-
 def _endpoint(url):
     """(scheme, port, context path) of an admin URL: what tells a machine from a Web Adaptor."""
     parts = urlsplit(url)
@@ -502,8 +486,6 @@ def _default_port(scheme):
 
 
 def _shown(location):
-    """A location for messages: a URL without its query (where a token could be)."""
-    if "://" in location:
-        parts = urlsplit(location)
-        return "%s://%s%s" % (parts.scheme, parts.netloc, parts.path)
-    return location
+    """A location for messages: a URL without its user info, query or fragment (where a
+    token could be); a server path as it is."""
+    return shown(location) if "://" in location else location

@@ -179,6 +179,15 @@ def _split(raw, what, hint):
     return parts, host.lower()
 
 
+def origin(url):
+    """``(scheme, host, port)`` of ``url``, with the scheme's default port filled in: two
+    URLs of one origin may receive the same token."""
+    parts = urlsplit(url or "")
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower(), \
+        parts.port or (443 if scheme == "https" else 80)
+
+
 def strip_secrets(url):
     """Return ``url`` without user name, password, query string and fragment.
 

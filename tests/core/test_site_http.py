@@ -268,34 +268,31 @@ def test_progress_while_the_server_works_and_a_cancel_of_the_wait(make_sandbox, 
     assert not os.path.exists(str(tmp_path / "second.agssite"))
 
 
-class _Answers(object):
-    """A stand-in session for what the sandbox cannot be made to answer."""
-
-    def __init__(self, site, answers):
-        from agsadmin_core.urls import parse_server_url
-        self.urls = parse_server_url(site)
-        self.version = (11, 3)
-        self.answers = answers
-        self.downloads = []
-
-    def call(self, path, params=None, **kwargs):
-        return self.answers[path]
-
-    def admin_url(self, path):
-        return self.urls.admin + "/" + path
-
-    def download(self, *args, **kwargs):
-        self.downloads.append(args)
-
-
 def test_a_backup_offered_on_another_host_is_not_fetched_with_the_token(tmp_path):
+    """The sandbox cannot be made to name another host, so a real AdminSession answers
+    exportSite from a table; its download path (the guard lives there) is the real one."""
+    import requests
+    from agsadmin_core.auth import GivenToken
+    from agsadmin_core.session import AdminSession
     from agsadmin_core.site import SiteManager
-    session = _Answers("https://gis.example.com:6443/arcgis",
-                       {"exportSite": {"status": "success",
-                                       "location": "https://elsewhere.example.net/x.agssite"}})
+    from agsadmin_core.urls import parse_server_url
+
+    class NoNetwork(requests.Session):
+        def send(self, request, **kwargs):
+            raise AssertionError("a request was sent to %s" % request.url)
+
+    class Answering(AdminSession):
+        version = (11, 3)
+
+        def call(self, path, params=None, **kwargs):
+            return {"status": "success", "location": "https://elsewhere.example.net/x.agssite"}
+
+    session = Answering(parse_server_url("https://gis.example.com:6443/arcgis"),
+                        GivenToken("Canary-Token-1f"), http=NoNetwork())
     with pytest.raises(ServerError) as caught:
         SiteManager(session).export_site(str(tmp_path))
-    assert "elsewhere.example.net" in str(caught.value) and session.downloads == []
+    assert "elsewhere.example.net" in str(caught.value) and "not sent there" in str(caught.value)
+    assert "Canary-Token-1f" not in str(caught.value) and os.listdir(str(tmp_path)) == []
 
 
 def test_an_import_report_is_read_leniently():

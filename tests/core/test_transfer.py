@@ -213,3 +213,21 @@ def test_an_error_envelope_instead_of_a_file_is_an_error(site, tmp_path):
         session.download("exportSite/x/refuse", dest)
     assert "Backup not found." in str(info.value)
     assert os.listdir(str(tmp_path)) == []
+
+
+def test_a_download_from_another_host_is_refused_before_the_token_leaves(site, tmp_path):
+    session, recorder = site
+    dest = os.path.join(str(tmp_path), "site.agssite")
+    from agsadmin_core import ServerError
+    for url in ("http://attacker.example.com/arcgis/x/download",
+                "https://127.0.0.1:%d/arcgis/x/download" % session.urls.site.count("x"),
+                "http://user:pw@elsewhere.example.com:6080/a?token=%s" % CANARY_TOKEN):
+        with pytest.raises(ServerError) as info:
+            session.download(url, dest)
+        assert "not sent there" in str(info.value)
+        assert CANARY_TOKEN not in str(info.value) and "pw" not in str(info.value)
+    assert recorder.bodies == [] and os.listdir(str(tmp_path)) == []
+    # The site's own URL, written in full, is fine.
+    recorder.file = b"backup"
+    session.download(session.urls.admin + "/exportSite/x/download", dest)
+    assert open(dest, "rb").read() == b"backup"
