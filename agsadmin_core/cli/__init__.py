@@ -32,6 +32,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_AUTH, EXIT_CONNECT, EXIT_CANCELLED = 0, 1
 COMMANDS = (account.COMMANDS + services.COMMANDS + delete.COMMANDS + site_commands.COMMANDS +
             publish.COMMANDS + logs.COMMANDS + local.COMMANDS)
 
+#: One line for a word that groups sub-commands (``site export``, ``site import``).
+GROUP_HELP = {"site": "back up the site ('site export') or restore a backup ('site import')"}
+
 #: The exit code of each kind of failure (first match wins; BatchFailed and Cancelled are
 #: handled apart because their results are printed too).
 EXIT_CODES = ((InvalidInput, EXIT_USAGE), (AuthenticationFailed, EXIT_AUTH),
@@ -66,7 +69,8 @@ def build_parser():
         where = words
         if command.parent:
             if command.parent not in groups:
-                group = words.add_parser(command.parent, help="%s commands" % command.parent)
+                text = GROUP_HELP.get(command.parent, "%s commands" % command.parent)
+                group = words.add_parser(command.parent, help=text, description=text)
                 groups[command.parent] = group.add_subparsers(dest="subcommand",
                                                               metavar="COMMAND")
             where = groups[command.parent]
