@@ -57,7 +57,10 @@ class Option(object):
 
 
 def _plain(number):
-    return ("%g" % number) if number is not None else "any"
+    """A bound as people write it: 2147483647, not 2.14748e+09; 0.5 stays 0.5."""
+    if number is None:
+        return "any"
+    return "%d" % number if float(number).is_integer() else "%g" % number
 
 
 # -- connecting ---------------------------------------------------------------------------
